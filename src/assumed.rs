@@ -1,0 +1,52 @@
+//! Every wire shape this crate assumes because the reference does not show it, in one place.
+//!
+//! The reference documents request parameters for most endpoints but shows a response body
+//! only for Task Details. Each constant below is one such choice; the fake server follows the
+//! same choices. Where one turns out wrong, send a [`crate::raw::RawRequest`] meanwhile.
+
+/// Error bodies: the error code is the first string among these members (else a `status`
+/// other than `success`/`error`).
+pub const ERROR_CODE_MEMBERS: &[&str] = &["code", "errorCode", "error"];
+
+/// Error bodies: the message is the first string among these members.
+pub const ERROR_MESSAGE_MEMBERS: &[&str] = &["message", "msg", "errorMessage", "description"];
+
+/// Error bodies as the fake server writes them: `{"status": "error", "code": …, "message": …}`.
+pub const ERROR_STATUS: &str = "error";
+
+/// List bodies carry their items under the resource's plural name, e.g. `{"status":
+/// "success", "tasks": […]}`, like Task Details carries `task`.
+pub const TASK_LIST_MEMBER: &str = "tasks";
+
+/// List bodies report the number of all matching items in this member, when they do.
+pub const LIST_TOTAL_MEMBER: &str = "total";
+
+/// Listing Tasks: query name of the task group filter.
+pub const TASKS_QUERY_GROUP: &str = "group";
+
+/// Listing Tasks: query name of the status filter.
+pub const TASKS_QUERY_STATUS: &str = "status";
+
+/// Listing Tasks: query name of the task type filter.
+pub const TASKS_QUERY_TYPE: &str = "taskType";
+
+/// Listing Tasks: query name of the earliest creation time (inclusive).
+pub const TASKS_QUERY_CREATED_FROM: &str = "createdFrom";
+
+/// Listing Tasks: query name of the latest creation time (inclusive).
+pub const TASKS_QUERY_CREATED_TO: &str = "createdTo";
+
+/// Lists: query name of the sort order, `[+field]`/`[-field]` (documented for subscriptions).
+pub const QUERY_ORDER: &str = "order[]";
+
+/// Acknowledge Warning / Expire Task: the body names the task as `name` …
+pub const TASK_PATCH_NAME: &str = "name";
+
+/// … and sets this member to `true` to acknowledge its warning …
+pub const TASK_PATCH_ACKNOWLEDGE: &str = "acknowledge";
+
+/// … or this member to `true` to expire it.
+pub const TASK_PATCH_EXPIRE: &str = "expire";
+
+/// Task states the fake server uses besides the reference's `failed`.
+pub const FAKE_TASK_STATES: &[&str] = &["running", "finished", "warning", "expired"];

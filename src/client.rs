@@ -1,0 +1,68 @@
+//! A client: a transport, a base URL and credentials, ready to send endpoints.
+
+use crate::auth::Credentials;
+use crate::base_url::BaseUrl;
+use crate::endpoint::Endpoint;
+use crate::error::Error;
+use crate::transport::Transport;
+
+/// Sends endpoints over a transport and decodes their answers.
+///
+/// A client is `Send + Sync` when its transport is, and can be shared between threads.
+///
+/// ```
+/// use rockit_edge::fake::FakeEdge;
+/// use rockit_edge::tasks::GetTask;
+/// use rockit_edge::Client;
+///
+/// let fake = FakeEdge::seeded();
+/// let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+/// let task = client.send(&GetTask::new("ExampleOrg-sushi-0003-1739273968-dltar")).unwrap();
+/// assert_eq!(task.app_name, "sushi");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Client<T> {
+    transport: T,
+    base: BaseUrl,
+    credentials: Credentials,
+}
+
+impl<T: Transport> Client<T> {
+    /// A client that sends requests to `base` with `credentials` over `transport`.
+    pub fn new(transport: T, base: BaseUrl, credentials: Credentials) -> Self {
+        Client {
+            transport,
+            base,
+            credentials,
+        }
+    }
+
+    /// Builds the endpoint's request, sends it and decodes the answer.
+    pub fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        let request = endpoint.to_request(&self.base, &self.credentials)?;
+
+        let response = self.transport.send(request)?;
+
+        endpoint.decode(&response)
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.base
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// Replaces the credentials, for instance with a fresh auth token.
+    pub fn set_credentials(&mut self, credentials: Credentials) {
+        self.credentials = credentials;
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+}

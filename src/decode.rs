@@ -1,0 +1,227 @@
+//! Reading answers: the success envelope, error bodies of any shape, and decode errors that
+//! name the JSON path of the value that failed.
+//!
+//! Success bodies look like `{"status": "success", "<member>": …}` (the reference's Task
+//! Details example). Error bodies are not shown by the reference; see [`crate::assumed::ERROR_CODE_MEMBERS`].
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use http::header::CONTENT_TYPE;
+use http::{HeaderMap, Response, StatusCode};
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::Deserializer;
+use serde_json::{Map, Value};
+
+use crate::assumed::{ERROR_CODE_MEMBERS, ERROR_MESSAGE_MEMBERS, ERROR_STATUS};
+use crate::error::{ApiError, BodyExcerpt, DecodeError, Error, ErrorCode};
+
+/// The `status` of a success body.
+pub const SUCCESS: &str = "success";
+
+/// The most a message taken from a non-JSON body may hold, in characters.
+const TEXT_MESSAGE_LIMIT: usize = 200;
+
+/// A decoded success envelope: the one member an endpoint wants, and every other member
+/// except `status`.
+#[derive(Debug)]
+pub(crate) struct Envelope<T> {
+    pub value: T,
+    pub rest: Map<String, Value>,
+}
+
+/// Decodes `{"status": "success", "<member>": T, …}`; any other answer becomes an error.
+pub(crate) fn envelope<T: DeserializeOwned, B: AsRef<[u8]>>(
+    response: &Response<B>,
+    member: &'static str,
+) -> Result<Envelope<T>, Error> {
+    let status = response.status();
+    let body = strip_bom(response.body().as_ref());
+    if !status.is_success() {
+        return Err(api_error(status, response.headers(), body).into());
+    }
+
+    let seed = EnvelopeSeed::<T> {
+        member,
+        marker: PhantomData,
+    };
+    let mut track = serde_path_to_error::Track::new();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let decoded = seed
+        .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+        .and_then(|raw| de.end().map(|()| raw));
+    match decoded {
+        Ok(raw) if raw.status.as_deref() == Some(SUCCESS) => match raw.value {
+            Some(value) => Ok(Envelope {
+                value,
+                rest: raw.rest,
+            }),
+            None => Err(DecodeError::new(
+                status,
+                ".".into(),
+                format!("missing field `{member}`"),
+                body,
+            )
+            .into()),
+        },
+        Ok(_) => Err(api_error(status, response.headers(), body).into()),
+        Err(e) => {
+            // A body that does not report success is an error answer, whatever its shape.
+            if reported_status(body).is_some_and(|s| s != SUCCESS) {
+                return Err(api_error(status, response.headers(), body).into());
+            }
+            let path = track.path().to_string();
+            Err(DecodeError::new(status, path, e.to_string(), body).into())
+        }
+    }
+}
+
+/// Decodes a success answer whose body is only `{"status": "success", …}`, keeping the rest.
+pub(crate) fn acknowledgement<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<Map<String, Value>, Error> {
+    let status = response.status();
+    let body = strip_bom(response.body().as_ref());
+    if !status.is_success() {
+        return Err(api_error(status, response.headers(), body).into());
+    }
+    let mut map: Map<String, Value> = serde_json::from_slice(body)
+        .map_err(|e| DecodeError::new(status, ".".into(), e.to_string(), body))?;
+    match map.remove("status") {
+        Some(Value::String(s)) if s == SUCCESS => Ok(map),
+        _ => Err(api_error(status, response.headers(), body).into()),
+    }
+}
+
+fn strip_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
+}
+
+/// The `status` member of a JSON object body, if it is one.
+fn reported_status(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Status {
+        status: Option<Value>,
+    }
+    match serde_json::from_slice::<Status>(body).ok()?.status? {
+        Value::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// Builds the error for an answer that is not a success, from a body of any shape.
+pub fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
+    let body = strip_bom(body);
+    let (code, message) = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => (error_code(&map), first_string(&map, ERROR_MESSAGE_MEMBERS)),
+        Ok(Value::String(text)) => (None, text_message(&text)),
+        Ok(_) => (None, None),
+        Err(_) if is_text(headers, body) => (None, text_message(&String::from_utf8_lossy(body))),
+        Err(_) => (None, None),
+    };
+    ApiError::new(status, code, message, BodyExcerpt::new(body))
+}
+
+fn error_code(map: &Map<String, Value>) -> Option<ErrorCode> {
+    if let Some(code) = first_string(map, ERROR_CODE_MEMBERS) {
+        return Some(ErrorCode::from(code));
+    }
+    match map.get("status") {
+        Some(Value::String(s)) if !matches!(s.as_str(), SUCCESS | ERROR_STATUS | "fail" | "failed") => {
+            Some(ErrorCode::from(s.as_str()))
+        }
+        _ => None,
+    }
+}
+
+fn first_string(map: &Map<String, Value>, members: &[&str]) -> Option<String> {
+    members.iter().find_map(|m| match map.get(*m) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    })
+}
+
+/// Plain text is shown as the message; an HTML page is not (its body is still kept).
+fn is_text(headers: &HeaderMap, body: &[u8]) -> bool {
+    let declared = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    let looks_like_html = body
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'<');
+    match declared.as_deref() {
+        Some("text/plain") => true,
+        Some(_) => false,
+        None => !looks_like_html,
+    }
+}
+
+fn text_message(text: &str) -> Option<String> {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let mut message: String = line.chars().take(TEXT_MESSAGE_LIMIT).collect();
+    if message.len() < line.len() {
+        message.push('…');
+    }
+    Some(message)
+}
+
+/// The envelope as read, before the success check.
+struct RawEnvelope<T> {
+    status: Option<String>,
+    value: Option<T>,
+    rest: Map<String, Value>,
+}
+
+struct EnvelopeSeed<T> {
+    member: &'static str,
+    marker: PhantomData<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for EnvelopeSeed<T> {
+    type Value = RawEnvelope<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
+    type Value = RawEnvelope<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object with `status` and `{}`", self.member)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        use serde::de::Error as _;
+
+        let mut raw = RawEnvelope {
+            status: None,
+            value: None,
+            rest: Map::new(),
+        };
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "status" {
+                // A status that is not a string is an error answer; keep reading.
+                match map.next_value::<Value>()? {
+                    Value::String(s) => raw.status = Some(s),
+                    _ => raw.status = Some(String::new()),
+                }
+            } else if key == self.member {
+                if raw.value.is_some() {
+                    return Err(A::Error::duplicate_field(self.member));
+                }
+                raw.value = Some(map.next_value()?);
+            } else if raw.rest.contains_key(key.as_ref()) {
+                map.next_value::<IgnoredAny>()?;
+                return Err(A::Error::custom(format_args!("duplicate field `{key}`")));
+            } else {
+                let value = map.next_value::<Value>()?;
+                raw.rest.insert(key.into_owned(), value);
+            }
+        }
+        Ok(raw)
+    }
+}

@@ -1,0 +1,370 @@
+//! Errors: one type for everything a call can fail with, and one for each way it fails.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use http::StatusCode;
+
+/// How many bytes of a response body an error keeps.
+pub const BODY_EXCERPT_LIMIT: usize = 4096;
+
+/// Anything that can go wrong when building, sending or decoding a call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request could not be built from what the caller gave; nothing was sent.
+    Input(InputError),
+    /// The server answered with an error, or with a body that does not report success.
+    Api(ApiError),
+    /// The server reported success but the body does not have the expected shape.
+    Decode(DecodeError),
+    /// The request did not get an answer.
+    Transport(TransportError),
+}
+
+impl Error {
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            Error::Input(_) | Error::Transport(_) => None,
+        }
+    }
+
+    /// The API's error code, when the server sent one.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        match self {
+            Error::Api(e) => e.code.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Input(e) => e.fmt(f),
+            Error::Api(e) => e.fmt(f),
+            Error::Decode(e) => e.fmt(f),
+            Error::Transport(e) => e.fmt(f),
+        }
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Error::Input(e) => Some(e),
+            Error::Api(e) => Some(e),
+            Error::Decode(e) => Some(e),
+            Error::Transport(e) => Some(e),
+        }
+    }
+}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Error::Input(e)
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(e)
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(e)
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(e: TransportError) -> Self {
+        Error::Transport(e)
+    }
+}
+
+/// A value given by the caller that cannot be sent, such as an empty task name or a token
+/// with a line break in it. The message names the value's role and the problem, never the
+/// value itself, so a secret cannot leak through it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    what: &'static str,
+    problem: String,
+}
+
+impl InputError {
+    pub(crate) fn new(what: &'static str, problem: impl Into<String>) -> Self {
+        InputError {
+            what,
+            problem: problem.into(),
+        }
+    }
+
+    /// What the value is, such as `"task name"` or `"base URL"`.
+    pub fn what(&self) -> &str {
+        self.what
+    }
+
+    /// What is wrong with it.
+    pub fn problem(&self) -> &str {
+        &self.problem
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {}: {}", self.what, self.problem)
+    }
+}
+
+impl StdError for InputError {}
+
+crate::model::open_enum! {
+    /// An error code of the API, such as `missing-param`.
+    pub enum ErrorCode {
+        /// `missing-param`: a required parameter is missing.
+        MissingParam = "missing-param",
+        /// `token-expired`: the auth token is no longer valid.
+        TokenExpired = "token-expired",
+    }
+}
+
+/// An answer from the server that is not a success: a status outside 2xx, or a 2xx body whose
+/// `status` is not `"success"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    status: StatusCode,
+    code: Option<ErrorCode>,
+    message: Option<String>,
+    body: BodyExcerpt,
+}
+
+impl ApiError {
+    pub(crate) fn new(
+        status: StatusCode,
+        code: Option<ErrorCode>,
+        message: Option<String>,
+        body: BodyExcerpt,
+    ) -> Self {
+        ApiError {
+            status,
+            code,
+            message,
+            body,
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The API's error code, when the body carries one.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        self.code.as_ref()
+    }
+
+    /// The server's message, when the body carries one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The start of the body as it was received.
+    pub fn body(&self) -> &BodyExcerpt {
+        &self.body
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "server answered HTTP {}", self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " with error code {code}")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for ApiError {}
+
+/// A success answer whose body is not what the endpoint returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    status: StatusCode,
+    path: String,
+    message: String,
+    body: BodyExcerpt,
+}
+
+impl DecodeError {
+    pub(crate) fn new(status: StatusCode, path: String, message: String, body: &[u8]) -> Self {
+        DecodeError {
+            status,
+            path,
+            message,
+            body: BodyExcerpt::new(body),
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The JSON path of the value that failed, such as `task.userData.dltar.sizeBytes`;
+    /// `.` for the body as a whole.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What is wrong with that value.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The start of the body as it was received.
+    pub fn body(&self) -> &BodyExcerpt {
+        &self.body
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot decode the HTTP {} response at `{}`: {}",
+            self.status, self.path, self.message
+        )
+    }
+}
+
+impl StdError for DecodeError {}
+
+/// The first [`BODY_EXCERPT_LIMIT`] bytes of a response body, and its full length.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct BodyExcerpt {
+    bytes: Vec<u8>,
+    len: usize,
+}
+
+impl BodyExcerpt {
+    pub(crate) fn new(body: &[u8]) -> Self {
+        BodyExcerpt {
+            bytes: body[..body.len().min(BODY_EXCERPT_LIMIT)].to_vec(),
+            len: body.len(),
+        }
+    }
+
+    /// The bytes kept.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The bytes kept, as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes)
+    }
+
+    /// The length of the whole body.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the body was empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether bytes were cut off.
+    pub fn is_truncated(&self) -> bool {
+        self.len > self.bytes.len()
+    }
+}
+
+/// What kind of failure a [`TransportError`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The server could not be reached (name resolution, refused connection).
+    Connect,
+    /// A time limit passed; the message says which one.
+    Timeout,
+    /// The response body is larger than the configured limit.
+    BodyTooLarge,
+    /// A redirect was not followed, or too many were.
+    Redirect,
+    /// The server broke the HTTP protocol, or the connection broke mid-answer.
+    Protocol,
+    /// TLS failed.
+    Tls,
+    /// Reading or writing failed.
+    Io,
+    /// Anything else, from a custom transport.
+    Other,
+}
+
+/// The request did not get an answer: the transport failed.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl TransportError {
+    /// A transport error of `kind`, with a lower-case message that says what happened.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// Wraps an error of a custom transport.
+    pub fn other(source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        let source = source.into();
+        TransportError {
+            kind: TransportErrorKind::Other,
+            message: source.to_string(),
+            source: Some(source),
+        }
+    }
+
+    /// Adds the underlying error.
+    pub fn with_source(mut self, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// What happened.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "transport failed: {}", self.message)
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}

@@ -1,0 +1,375 @@
+//! Building blocks of the typed models: optional fields that tell "absent" from `null`, and
+//! the two macros that define every model and every open enumeration of the crate.
+//!
+//! A model keeps every member it does not know in its `extra` map, and an open enumeration
+//! keeps every value it does not know in its `Other` variant, so that decoding and encoding
+//! again gives back the same JSON.
+
+use serde::de::{Deserialize, Deserializer};
+use serde::ser::{Serialize, Serializer};
+
+/// An optional member of a JSON object: absent, `null`, or a value.
+///
+/// Keeping absent and `null` apart lets a decoded model encode back to the same JSON, and
+/// lets a partial update send `null` to remove a setting.
+///
+/// ```
+/// use rockit_edge::Field;
+///
+/// let size: Field<u64> = Field::from(Some(5));
+/// assert_eq!(size.get(), Some(&5));
+/// assert!(Field::<u64>::Absent.get().is_none());
+/// assert!(Field::<u64>::Null.is_null());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Field<T> {
+    /// The member is not in the object.
+    #[default]
+    Absent,
+    /// The member is `null`.
+    Null,
+    /// The member has a value.
+    Value(T),
+}
+
+impl<T> Field<T> {
+    /// The value, if there is one.
+    pub fn get(&self) -> Option<&T> {
+        match self {
+            Field::Value(v) => Some(v),
+            Field::Absent | Field::Null => None,
+        }
+    }
+
+    /// The value, mutably, if there is one.
+    pub fn get_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Field::Value(v) => Some(v),
+            Field::Absent | Field::Null => None,
+        }
+    }
+
+    /// The value, if there is one.
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Field::Value(v) => Some(v),
+            Field::Absent | Field::Null => None,
+        }
+    }
+
+    /// Whether the member is missing from the object.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Field::Absent)
+    }
+
+    /// Whether the member is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Field::Null)
+    }
+
+    /// Whether the member has a value.
+    pub fn is_value(&self) -> bool {
+        matches!(self, Field::Value(_))
+    }
+}
+
+impl<T> From<T> for Field<T> {
+    fn from(value: T) -> Self {
+        Field::Value(value)
+    }
+}
+
+impl<T> From<Option<T>> for Field<T> {
+    /// `None` becomes [`Field::Absent`].
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Field::Absent, Field::Value)
+    }
+}
+
+impl<T: Serialize> Serialize for Field<T> {
+    /// An absent field serializes as `null`; models leave it out of the object instead.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Field::Value(v) => v.serialize(serializer),
+            Field::Absent | Field::Null => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
+    /// `null` becomes [`Field::Null`]; a model turns a missing member into [`Field::Absent`].
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Option::<T>::deserialize(deserializer)?.map_or(Field::Null, Field::Value))
+    }
+}
+
+/// Defines a model: a struct with typed members, each `required` or `optional` (an optional
+/// member has type [`Field<T>`]), and an `extra` map that keeps every other member.
+///
+/// The generated `Deserialize` matches member names without allocating and refuses duplicate
+/// members; `Serialize` writes the typed members in order, then `extra`.
+macro_rules! model {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[$field_meta:meta])*
+                $kind:ident $field:ident : $ty:ty = $wire:literal
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct $name {
+            $(
+                $(#[$field_meta])*
+                pub $field: $crate::model::model!(@type $kind $ty),
+            )*
+            /// Members this crate does not type, kept as they were received.
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+
+        impl $name {
+            /// The wire names of the typed members.
+            pub const MEMBERS: &'static [&'static str] = &[$($wire),*];
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                $( $crate::model::model!(@ser $kind map, $wire, self.$field); )*
+                for (key, value) in &self.extra {
+                    // A typed member always wins over an `extra` entry of the same name.
+                    if !Self::MEMBERS.contains(&key.as_str()) {
+                        map.serialize_entry(key, value)?;
+                    }
+                }
+                map.end()
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #[allow(non_camel_case_types)]
+                enum Key {
+                    $($field,)*
+                    Other(::std::string::String),
+                }
+
+                struct KeyVisitor;
+
+                impl KeyVisitor {
+                    fn key(name: &str) -> Option<Key> {
+                        match name {
+                            $($wire => Some(Key::$field),)*
+                            _ => None,
+                        }
+                    }
+                }
+
+                impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
+                    type Value = Key;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("a member name")
+                    }
+
+                    fn visit_str<E: ::serde::de::Error>(self, v: &str) -> Result<Key, E> {
+                        Ok(Self::key(v).unwrap_or_else(|| Key::Other(v.to_owned())))
+                    }
+
+                    fn visit_string<E: ::serde::de::Error>(
+                        self,
+                        v: ::std::string::String,
+                    ) -> Result<Key, E> {
+                        Ok(Self::key(&v).unwrap_or(Key::Other(v)))
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for Key {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        d.deserialize_identifier(KeyVisitor)
+                    }
+                }
+
+                struct ModelVisitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for ModelVisitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " object"))
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut access: A,
+                    ) -> Result<$name, A::Error> {
+                        use ::serde::de::Error as _;
+                        $( let mut $field: Option<$crate::model::model!(@type $kind $ty)> = None; )*
+                        let mut extra = ::serde_json::Map::new();
+                        while let Some(key) = access.next_key::<Key>()? {
+                            match key {
+                                $(
+                                    Key::$field => {
+                                        if $field.is_some() {
+                                            return Err(A::Error::duplicate_field($wire));
+                                        }
+                                        $field = Some(access.next_value()?);
+                                    }
+                                )*
+                                Key::Other(name) => {
+                                    let value: ::serde_json::Value = access.next_value()?;
+                                    if extra.contains_key(&name) {
+                                        return Err(A::Error::custom(format_args!(
+                                            "duplicate field `{name}`"
+                                        )));
+                                    }
+                                    extra.insert(name, value);
+                                }
+                            }
+                        }
+                        Ok($name {
+                            $( $field: $crate::model::model!(@finish $kind $field, $wire, A), )*
+                            extra,
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(ModelVisitor)
+            }
+        }
+    };
+
+    (@type required $ty:ty) => { $ty };
+    (@type optional $ty:ty) => { $crate::model::Field<$ty> };
+
+    (@ser required $map:ident, $wire:literal, $value:expr) => {
+        $map.serialize_entry($wire, &$value)?
+    };
+    (@ser optional $map:ident, $wire:literal, $value:expr) => {
+        if !$value.is_absent() {
+            $map.serialize_entry($wire, &$value)?
+        }
+    };
+
+    (@finish required $field:ident, $wire:literal, $access:ident) => {
+        match $field {
+            Some(value) => value,
+            None => return Err(<$access::Error as ::serde::de::Error>::missing_field($wire)),
+        }
+    };
+    (@finish optional $field:ident, $wire:literal, $access:ident) => {
+        $field.unwrap_or_default()
+    };
+}
+
+/// Defines an open enumeration: the values the reference names, and `Other` for any value it
+/// does not, kept as text. `Other` never holds a known value when made by `From` or by decoding.
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(
+                $(#[$variant_meta:meta])*
+                $variant:ident = $wire:literal
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[$variant_meta])* $variant, )*
+            /// A value this crate does not know, kept as it was received.
+            Other(::std::string::String),
+        }
+
+        impl $name {
+            /// Every value this crate knows, in the reference's order.
+            pub const KNOWN: &'static [$name] = &[$($name::$variant),*];
+
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $wire, )*
+                    $name::Other(other) => other,
+                }
+            }
+
+            /// Whether this is a value the crate knows.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, $name::Other(_))
+            }
+
+            fn known(value: &str) -> Option<Self> {
+                match value {
+                    $( $wire => Some($name::$variant), )*
+                    _ => None,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self::known(value).unwrap_or_else(|| $name::Other(value.to_owned()))
+            }
+        }
+
+        impl From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                Self::known(&value).unwrap_or($name::Other(value))
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " string"))
+                    }
+
+                    fn visit_str<E: ::serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                        Ok($name::from(v))
+                    }
+
+                    fn visit_string<E: ::serde::de::Error>(
+                        self,
+                        v: ::std::string::String,
+                    ) -> Result<$name, E> {
+                        Ok($name::from(v))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+    };
+}
+
+pub(crate) use model;
+pub(crate) use open_enum;
