@@ -4,6 +4,7 @@ use crate::auth::Credentials;
 use crate::base_url::BaseUrl;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
+use crate::pager::{Items, Pager, Paged};
 use crate::transport::Transport;
 
 /// Sends endpoints over a transport and decodes their answers.
@@ -44,6 +45,26 @@ impl<T: Transport> Client<T> {
         let response = self.transport.send(request)?;
 
         endpoint.decode(&response)
+    }
+
+    /// Every item of a list, fetching the next page only when the items so far are used up.
+    ///
+    /// ```
+    /// use rockit_edge::fake::FakeEdge;
+    /// use rockit_edge::tasks::ListTasks;
+    /// use rockit_edge::Client;
+    ///
+    /// let fake = FakeEdge::seeded();
+    /// let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+    /// let tasks: Vec<_> = client.all(ListTasks::new().limit(2)).collect::<Result<_, _>>().unwrap();
+    /// assert_eq!(tasks.len(), fake.tasks().len());
+    /// ```
+    pub fn all<E: Paged>(&self, list: E) -> Items<'_, T, E> {
+        Items {
+            client: self,
+            pager: Pager::new(list),
+            buffered: Vec::new().into_iter(),
+        }
     }
 
     /// The base URL.

@@ -20,6 +20,8 @@ pub enum Error {
     Decode(DecodeError),
     /// The request did not get an answer.
     Transport(TransportError),
+    /// Walking a list went wrong, such as a server that ignores `offset`.
+    Paging(PagingError),
 }
 
 impl Error {
@@ -28,7 +30,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
-            Error::Input(_) | Error::Transport(_) => None,
+            Error::Input(_) | Error::Transport(_) | Error::Paging(_) => None,
         }
     }
 
@@ -48,6 +50,7 @@ impl fmt::Display for Error {
             Error::Api(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
             Error::Transport(e) => e.fmt(f),
+            Error::Paging(e) => e.fmt(f),
         }
     }
 }
@@ -59,6 +62,7 @@ impl StdError for Error {
             Error::Api(e) => Some(e),
             Error::Decode(e) => Some(e),
             Error::Transport(e) => Some(e),
+            Error::Paging(e) => Some(e),
         }
     }
 }
@@ -97,7 +101,9 @@ pub struct InputError {
 }
 
 impl InputError {
-    pub(crate) fn new(what: &'static str, problem: impl Into<String>) -> Self {
+    /// An error about the value that plays the role `what` (such as `"task name"`), with a
+    /// lower-case `problem` that does not quote the value.
+    pub fn new(what: &'static str, problem: impl Into<String>) -> Self {
         InputError {
             what,
             problem: problem.into(),
@@ -122,6 +128,31 @@ impl fmt::Display for InputError {
 }
 
 impl StdError for InputError {}
+
+/// A list walk that cannot go on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PagingError {
+    message: String,
+}
+
+impl PagingError {
+    pub(crate) fn new(message: String) -> Self {
+        PagingError { message }
+    }
+
+    /// What went wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for PagingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot page through the list: {}", self.message)
+    }
+}
+
+impl StdError for PagingError {}
 
 crate::model::open_enum! {
     /// An error code of the API, such as `missing-param`.

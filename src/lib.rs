@@ -37,7 +37,9 @@ pub mod endpoint;
 pub mod error;
 // pub mod fake;
 pub mod model;
+pub mod names;
 pub mod page;
+pub mod pager;
 pub mod raw;
 mod secret;
 pub mod tasks;
@@ -49,8 +51,16 @@ pub use auth::{ApiKey, Auth, Credentials};
 pub use base_url::BaseUrl;
 pub use client::Client;
 pub use endpoint::Endpoint;
-pub use error::{ApiError, DecodeError, Error, ErrorCode, InputError, TransportError, TransportErrorKind};
+pub use error::{
+    ApiError, DecodeError, Error, ErrorCode, InputError, PagingError, TransportError,
+    TransportErrorKind,
+};
 pub use model::Field;
 pub use page::Page;
 pub use secret::Secret;
 pub use transport::Transport;
+
+// The README's examples are compiled and run as doc tests; one of them needs `ureq`.
+#[cfg(all(doctest, feature = "ureq"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -17,6 +17,7 @@ use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{Error, InputError};
 use crate::model::{model, open_enum};
 use crate::page::Page;
+use crate::pager::Paged;
 
 const TASKS: &str = "/be/v1/tasks";
 
@@ -373,8 +374,20 @@ impl ListTasks {
         self
     }
 
-    /// The same list from another offset; used to walk pages.
-    pub fn with_offset(&self, offset: u64) -> Self {
+}
+
+impl Paged for ListTasks {
+    type Item = Task;
+
+    fn page_offset(&self) -> u64 {
+        self.offset.unwrap_or(0)
+    }
+
+    fn page_limit(&self) -> Option<u64> {
+        self.limit
+    }
+
+    fn at_offset(&self, offset: u64) -> Self {
         self.clone().offset(offset)
     }
 }

@@ -1,0 +1,97 @@
+//! A small argument reader: positional words and `--name value` options, with errors that say
+//! what is wrong.
+
+use std::fmt;
+
+/// What is wrong with the command line.
+#[derive(Debug)]
+pub struct UsageError(String);
+
+impl UsageError {
+    pub fn new(message: impl Into<String>) -> Self {
+        UsageError(message.into())
+    }
+}
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The words of the command line not yet used.
+pub struct Args {
+    words: Vec<Option<String>>,
+}
+
+impl Args {
+    pub fn new(words: impl Iterator<Item = String>) -> Self {
+        Args {
+            words: words.map(Some).collect(),
+        }
+    }
+
+    /// Removes `--name` if it is present.
+    pub fn take_flag(&mut self, name: &str) -> bool {
+        match self.words.iter().position(|w| w.as_deref() == Some(name)) {
+            Some(i) => {
+                self.words[i] = None;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Removes `--name VALUE` (or `--name=VALUE`) and returns the value.
+    pub fn take_option(&mut self, name: &str) -> Result<Option<String>, UsageError> {
+        let prefix = format!("{name}=");
+        for i in 0..self.words.len() {
+            let Some(word) = self.words[i].as_deref() else {
+                continue;
+            };
+            if let Some(value) = word.strip_prefix(&prefix) {
+                let value = value.to_owned();
+                self.words[i] = None;
+                return Ok(Some(value));
+            }
+            if word == name {
+                self.words[i] = None;
+                return match self.words.get_mut(i + 1).and_then(Option::take) {
+                    Some(value) if !value.starts_with("--") => Ok(Some(value)),
+                    _ => Err(UsageError::new(format!("{name} needs a value"))),
+                };
+            }
+        }
+        Ok(None)
+    }
+
+    /// Like [`Args::take_option`], for a whole number.
+    pub fn take_number(&mut self, name: &str) -> Result<Option<u64>, UsageError> {
+        match self.take_option(name)? {
+            None => Ok(None),
+            Some(text) => text.parse().map(Some).map_err(|_| {
+                UsageError::new(format!("{name} needs a whole number, not `{text}`"))
+            }),
+        }
+    }
+
+    /// Removes the next positional word, which names `what`.
+    pub fn command(&mut self, what: &str) -> Result<String, UsageError> {
+        self.words
+            .iter_mut()
+            .find(|w| w.as_deref().is_some_and(|w| !w.starts_with("--")))
+            .and_then(Option::take)
+            .ok_or_else(|| UsageError::new(format!("missing {what}")))
+    }
+
+    /// Fails if any word was not used.
+    pub fn finish(self) -> Result<(), UsageError> {
+        match self.words.into_iter().flatten().next() {
+            Some(word) if word.starts_with("--") => {
+                Err(UsageError::new(format!("unknown option `{word}`")))
+            }
+            Some(word) => Err(UsageError::new(format!("unexpected argument `{word}`"))),
+            None => Ok(()),
+        }
+    }
+}

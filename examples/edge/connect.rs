@@ -1,0 +1,52 @@
+//! Chooses the server: the embedded fake, or a real one named by the environment.
+
+use http::{Request, Response};
+use rockit_edge::fake::FakeEdge;
+use rockit_edge::ureq_transport::UreqTransport;
+use rockit_edge::{BaseUrl, Client, Credentials, Error, InputError, Transport, TransportError};
+
+/// The fake server or a real one.
+pub enum Server {
+    Fake(FakeEdge),
+    Http(UreqTransport),
+}
+
+impl Transport for Server {
+    fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        match self {
+            Server::Fake(fake) => fake.send(request),
+            Server::Http(ureq) => ureq.send(request),
+        }
+    }
+}
+
+/// A client for the server the environment names, or for the embedded fake.
+pub fn client() -> Result<Client<Server>, Error> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let Some(url) = var("ROCKIT_EDGE_URL") else {
+        let fake = FakeEdge::seeded();
+        let (base, credentials) = (fake.base_url(), fake.credentials());
+        return Ok(Client::new(Server::Fake(fake), base, credentials));
+    };
+
+    let base = BaseUrl::parse(&url)?;
+    let credentials = match (
+        var("ROCKIT_EDGE_TOKEN"),
+        var("ROCKIT_EDGE_ORG"),
+        var("ROCKIT_EDGE_USER"),
+        var("ROCKIT_EDGE_API_KEY"),
+    ) {
+        (Some(token), None, None, None) => Credentials::backend_token(token)?,
+        (None, Some(org), Some(user), Some(key)) => Credentials::api_key(org, user, key)?,
+        _ => return Err(Error::Input(missing_credentials())),
+    };
+    Ok(Client::new(Server::Http(UreqTransport::new()), base, credentials))
+}
+
+fn missing_credentials() -> InputError {
+    InputError::new(
+        "credentials",
+        "set ROCKIT_EDGE_TOKEN, or all of ROCKIT_EDGE_ORG, ROCKIT_EDGE_USER and \
+         ROCKIT_EDGE_API_KEY, not both",
+    )
+}

@@ -1,0 +1,91 @@
+//! `edge`: a command-line tool for ROCKIT Edge, and the crate's main example.
+//!
+//! ```text
+//! cargo run --features ureq --example edge -- tasks list [--app A] [--status S] [--type T]
+//!                                                         [--offset N] [--limit N] [--json]
+//! cargo run --features ureq --example edge -- tasks show NAME [--json]
+//! cargo run --features ureq --example edge -- tasks ack NAME
+//! cargo run --features ureq --example edge -- tasks expire NAME
+//! ```
+//!
+//! Without `ROCKIT_EDGE_URL` it talks to the embedded fake server. With it, it talks to that
+//! server over HTTP and sends `ROCKIT_EDGE_TOKEN`, or `ROCKIT_EDGE_ORG`, `ROCKIT_EDGE_USER`
+//! and `ROCKIT_EDGE_API_KEY`.
+//!
+//! Data goes to stdout, errors to stderr. Exit codes: 0 success, 1 an API or transport
+//! error, 2 a usage error.
+
+mod args;
+mod connect;
+mod output;
+mod tasks;
+
+use std::process::ExitCode;
+
+use args::{Args, UsageError};
+
+/// The whole usage text, shown with `--help` and after a usage error.
+const USAGE: &str = "\
+usage: edge <command> [options]
+
+commands:
+  tasks list [--app A] [--status S] [--type T] [--offset N] [--limit N] [--json]
+  tasks show NAME [--json]
+  tasks ack NAME [--json]
+  tasks expire NAME [--json]
+
+environment:
+  ROCKIT_EDGE_URL      server to use; without it, the embedded fake server
+  ROCKIT_EDGE_TOKEN    backend auth token, or:
+  ROCKIT_EDGE_ORG, ROCKIT_EDGE_USER, ROCKIT_EDGE_API_KEY   an API key and its owner
+
+exit codes: 0 success, 1 API or transport error, 2 usage error";
+
+fn main() -> ExitCode {
+    let args = Args::new(std::env::args().skip(1));
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(e)) => {
+            eprintln!("edge: {e}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Help) => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Api(e)) => {
+            eprintln!("edge: {}", output::describe_error(&e));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Why a command did not succeed.
+enum Failure {
+    Usage(UsageError),
+    Help,
+    Api(rockit_edge::Error),
+}
+
+impl From<UsageError> for Failure {
+    fn from(e: UsageError) -> Self {
+        Failure::Usage(e)
+    }
+}
+
+impl From<rockit_edge::Error> for Failure {
+    fn from(e: rockit_edge::Error) -> Self {
+        Failure::Api(e)
+    }
+}
+
+fn run(mut args: Args) -> Result<(), Failure> {
+    if args.take_flag("--help") || args.take_flag("-h") {
+        return Err(Failure::Help);
+    }
+    let resource = args.command("a command")?;
+    match resource.as_str() {
+        "tasks" => tasks::run(args),
+        other => Err(UsageError::new(format!("unknown command `{other}`")).into()),
+    }
+}

@@ -1,0 +1,71 @@
+//! How results and errors are shown: aligned tables, readable blocks, or JSON.
+
+use std::io::{self, Write};
+
+use rockit_edge::Error;
+use serde::Serialize;
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn json<T: Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("edge: cannot encode the result as JSON: {e}"),
+    }
+}
+
+/// Prints rows under a header, each column as wide as its widest cell.
+pub fn table(header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    for row in std::iter::once(&header).chain(rows) {
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 2));
+            }
+        }
+        // A closed stdout (as with `| head`) is not an error worth reporting.
+        if writeln!(out, "{}", line.trim_end()).is_err() {
+            return;
+        }
+    }
+}
+
+/// Prints `label: value` lines with the values aligned.
+pub fn block(lines: &[(&str, String)]) {
+    let width = lines.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    for (label, value) in lines {
+        println!("{label:width$}  {value}", width = width + 1, label = format!("{label}:"));
+    }
+}
+
+/// One line naming the HTTP status and the API's error code, when there are any.
+pub fn describe_error(error: &Error) -> String {
+    match error {
+        Error::Api(e) => {
+            let mut text = format!("HTTP {}", e.status());
+            if let Some(code) = e.code() {
+                text.push_str(&format!(", error code {code}"));
+            }
+            if let Some(message) = e.message() {
+                text.push_str(&format!(": {message}"));
+            } else if !e.body().is_empty() {
+                let body = e.body().text();
+                let first = body.lines().next().unwrap_or_default();
+                text.push_str(&format!(" (body starts: {})", first.chars().take(80).collect::<String>()));
+            }
+            text
+        }
+        other => other.to_string(),
+    }
+}

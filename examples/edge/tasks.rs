@@ -1,0 +1,154 @@
+//! `edge tasks …`: list, show, acknowledge and expire tasks.
+
+use rockit_edge::tasks::{AcknowledgeTask, ExpireTask, GetTask, ListTasks, Task};
+use rockit_edge::{assumed, Field, Page};
+use serde_json::{Map, Value};
+
+use crate::args::{Args, UsageError};
+use crate::{connect, output, Failure};
+
+pub fn run(mut args: Args) -> Result<(), Failure> {
+    let action = args.command("a tasks command (list, show, ack, expire)")?;
+    let as_json = args.take_flag("--json");
+    match action.as_str() {
+        "list" => list(args, as_json),
+        "show" => {
+            let name = args.command("a task name")?;
+            args.finish()?;
+            let task = connect::client()?.send(&GetTask::new(name))?;
+            if as_json {
+                output::json(&task);
+            } else {
+                show(&task);
+            }
+            Ok(())
+        }
+        "ack" | "expire" => {
+            let name = args.command("a task name")?;
+            args.finish()?;
+            let client = connect::client()?;
+            let answer = if action == "ack" {
+                client.send(&AcknowledgeTask::new(&name))?
+            } else {
+                client.send(&ExpireTask::new(&name))?
+            };
+            if as_json {
+                output::json(&answer);
+            } else {
+                let done = if action == "ack" { "acknowledged" } else { "expired" };
+                println!("{done} {name}");
+            }
+            Ok(())
+        }
+        other => Err(UsageError::new(format!("unknown tasks command `{other}`")).into()),
+    }
+}
+
+fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
+    let mut request = ListTasks::new();
+    if let Some(app) = args.take_option("--app")? {
+        request = request.app_name(app);
+    }
+    if let Some(status) = args.take_option("--status")? {
+        request = request.status(status);
+    }
+    if let Some(task_type) = args.take_option("--type")? {
+        request = request.task_type(task_type.as_str());
+    }
+    if let Some(offset) = args.take_number("--offset")? {
+        request = request.offset(offset);
+    }
+    if let Some(limit) = args.take_number("--limit")? {
+        if limit == 0 {
+            return Err(UsageError::new("--limit must be at least 1").into());
+        }
+        request = request.limit(limit);
+    }
+    args.finish()?;
+
+    let page = connect::client()?.send(&request)?;
+
+    if as_json {
+        output::json(&list_body(&page));
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = page
+        .items
+        .iter()
+        .map(|t| {
+            vec![
+                t.name.clone(),
+                t.app_name.clone(),
+                t.build_name.clone(),
+                t.task_type.to_string(),
+                t.status.to_string(),
+                text(&t.steps.created),
+            ]
+        })
+        .collect();
+    output::table(&["NAME", "APP", "BUILD", "TYPE", "STATUS", "CREATED"], &rows);
+    if let Some(total) = page.total() {
+        eprintln!("{} of {total} tasks", page.items.len());
+    }
+    Ok(())
+}
+
+/// The list body as the server sent it, without its `status`.
+fn list_body(page: &Page<Task>) -> Map<String, Value> {
+    let mut body = page.extra.clone();
+    let items = page.items.iter().map(serde_json::to_value).collect::<Result<_, _>>();
+    body.insert(
+        assumed::TASK_LIST_MEMBER.to_owned(),
+        Value::Array(items.unwrap_or_default()),
+    );
+    body
+}
+
+fn show(task: &Task) {
+    let mut lines = vec![
+        ("name", task.name.clone()),
+        ("app", task.app_name.clone()),
+        ("build", task.build_name.clone()),
+        ("type", task.task_type.to_string()),
+        ("status", task.status.to_string()),
+        ("created", text(&task.steps.created)),
+        ("started", text(&task.steps.started)),
+        ("finished", text(&task.steps.finished)),
+    ];
+    if let Some(dltar) = task.user_data.get().and_then(|u| u.dltar.get()) {
+        let mut source = dltar.url.get().cloned().unwrap_or_else(|| "-".into());
+        if let Some(size) = dltar.size_bytes.get() {
+            source.push_str(&format!(" ({size} bytes)"));
+        }
+        lines.push(("download", source));
+    }
+    if let Some(exception) = task.alert.get().and_then(|a| a.exception.get()) {
+        for kind in exception.kinds() {
+            let detail = serde_json::to_value(exception)
+                .ok()
+                .and_then(|v| v.get(kind).map(compact))
+                .unwrap_or_default();
+            lines.push(("alert", format!("{kind} {detail}")));
+        }
+    }
+    output::block(&lines);
+}
+
+fn text<T: std::fmt::Display>(field: &Field<T>) -> String {
+    field.get().map_or_else(|| "-".to_owned(), ToString::to_string)
+}
+
+/// `{"a": 1, "b": 2}` as `a=1 b=2`; other values as JSON.
+fn compact(value: &Value) -> String {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => format!("{k}={s}"),
+                other => format!("{k}={other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => other.to_string(),
+    }
+}
