@@ -3,6 +3,21 @@
 //! The reference documents request parameters for most endpoints but shows a response body
 //! only for Task Details. Each constant below is one such choice; the fake server follows the
 //! same choices. Where one turns out wrong, send a [`crate::raw::RawRequest`] meanwhile.
+//!
+//! The constants here are shared by several resources or belong to tasks; each other
+//! resource has its own submodule.
+
+pub mod admin;
+pub mod api_keys;
+pub mod apps;
+pub mod builds;
+pub mod deployments;
+pub mod login;
+pub mod orgs;
+pub mod roles;
+pub mod subscriptions;
+pub mod triggers;
+pub mod users;
 
 /// Error bodies: the error code is the first string among these members (else a `status`
 /// other than `success`/`error`).

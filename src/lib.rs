@@ -28,24 +28,35 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod admin;
+pub mod api_keys;
+pub mod apps;
 pub mod assumed;
 pub mod auth;
+pub mod builds;
 mod base_url;
 mod client;
+pub mod deployments;
 pub mod decode;
 pub mod endpoint;
 pub mod error;
 // pub mod fake;
+pub mod login;
 pub mod model;
 pub mod names;
+pub mod orgs;
 pub mod page;
 pub mod pager;
 pub mod raw;
+pub mod roles;
 mod secret;
+pub mod subscriptions;
 pub mod tasks;
 pub mod transport;
+pub mod triggers;
 #[cfg(feature = "ureq")]
 pub mod ureq_transport;
+pub mod users;
 
 pub use auth::{ApiKey, Auth, Credentials};
 pub use base_url::BaseUrl;

@@ -1,0 +1,1 @@
+//! Assumed wire shapes of `crate::admin`.
