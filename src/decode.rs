@@ -127,7 +127,9 @@ fn error_code(map: &Map<String, Value>) -> Option<ErrorCode> {
         return Some(ErrorCode::from(code));
     }
     match map.get("status") {
-        Some(Value::String(s)) if !matches!(s.as_str(), SUCCESS | ERROR_STATUS | "fail" | "failed") => {
+        Some(Value::String(s))
+            if !matches!(s.as_str(), SUCCESS | ERROR_STATUS | "fail" | "failed") =>
+        {
             Some(ErrorCode::from(s.as_str()))
         }
         _ => None,
@@ -146,7 +148,13 @@ fn is_text(headers: &HeaderMap, body: &[u8]) -> bool {
     let declared = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
     let looks_like_html = body
         .iter()
         .find(|b| !b.is_ascii_whitespace())
