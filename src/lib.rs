@@ -58,6 +58,7 @@ pub mod triggers;
 #[cfg(feature = "ureq")]
 pub mod ureq_transport;
 pub mod users;
+pub mod watch;
 
 pub use auth::{ApiKey, Auth, Credentials};
 pub use base_url::BaseUrl;
