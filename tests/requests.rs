@@ -6,6 +6,7 @@ use http::{HeaderMap, Method, Request};
 use rockit_edge::assumed;
 use rockit_edge::auth::{ADMIN_TOKEN, API_KEY, BEAUTH_TOKEN, BESESSION_TOKEN, ORGNAME, USERNAME};
 use rockit_edge::endpoint::USER_AGENT_VALUE;
+use rockit_edge::pager::Paged;
 use rockit_edge::raw::RawRequest;
 use rockit_edge::tasks::{AcknowledgeTask, ExpireTask, GetTask, ListTasks, TaskType};
 use rockit_edge::{Auth, BaseUrl, Credentials, Endpoint, Error};
@@ -223,7 +224,7 @@ fn list_tasks_task_type_takes_unknown_values() {
 fn list_tasks_with_offset_keeps_the_filters() {
     let list = ListTasks::new().app_name("sushi").limit(10).offset(0);
 
-    let next = list.with_offset(10);
+    let next = list.at_offset(10);
 
     assert_eq!(
         next,
