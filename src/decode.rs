@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, Response, StatusCode};
-use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::Deserializer;
 use serde_json::{Map, Value};
 
@@ -45,10 +45,9 @@ pub(crate) fn envelope<T: DeserializeOwned, B: AsRef<[u8]>>(
         member,
         marker: PhantomData,
     };
-    let mut track = serde_path_to_error::Track::new();
     let mut de = serde_json::Deserializer::from_slice(body);
     let decoded = seed
-        .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+        .deserialize(&mut de)
         .and_then(|raw| de.end().map(|()| raw));
     match decoded {
         Ok(raw) if raw.status.as_deref() == Some(SUCCESS) => match raw.value {
@@ -70,10 +69,33 @@ pub(crate) fn envelope<T: DeserializeOwned, B: AsRef<[u8]>>(
             if reported_status(body).is_some_and(|s| s != SUCCESS) {
                 return Err(api_error(status, response.headers(), body).into());
             }
-            let path = track.path().to_string();
-            Err(DecodeError::new(status, path, e.to_string(), body).into())
+            let (path, message) =
+                locate_failure::<T>(body, member).unwrap_or_else(|| (".".into(), e.to_string()));
+            Err(DecodeError::new(status, path, message, body).into())
         }
     }
+}
+
+/// Decodes `body` again, tracking the JSON path, to name where the first decode failed.
+///
+/// Tracking costs an allocation per member, so the fast path decodes without it and only a
+/// failed decode pays for it.
+fn locate_failure<T: DeserializeOwned>(
+    body: &[u8],
+    member: &'static str,
+) -> Option<(String, String)> {
+    let seed = EnvelopeSeed::<T> {
+        member,
+        marker: PhantomData,
+    };
+    let mut track = serde_path_to_error::Track::new();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let failure =
+        match seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track)) {
+            Ok(_) => de.end().err()?,
+            Err(e) => e,
+        };
+    Some((track.path().to_string(), failure.to_string()))
 }
 
 /// Decodes a success answer whose body is only `{"status": "success", …}`, keeping the rest.
@@ -210,26 +232,69 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
             value: None,
             rest: Map::new(),
         };
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == "status" {
-                // A status that is not a string is an error answer; keep reading.
-                match map.next_value::<Value>()? {
-                    Value::String(s) => raw.status = Some(s),
-                    _ => raw.status = Some(String::new()),
+        while let Some(key) = map.next_key::<EnvelopeKey>()? {
+            match key {
+                EnvelopeKey::Status => {
+                    // A status that is not a string marks an error answer; keep reading.
+                    raw.status = Some(match map.next_value::<Value>()? {
+                        Value::String(s) => s,
+                        _ => String::new(),
+                    });
                 }
-            } else if key == self.member {
-                if raw.value.is_some() {
-                    return Err(A::Error::duplicate_field(self.member));
+                EnvelopeKey::Other(key) if key == self.member => {
+                    if raw.value.is_some() {
+                        return Err(A::Error::duplicate_field(self.member));
+                    }
+                    raw.value = Some(map.next_value()?);
                 }
-                raw.value = Some(map.next_value()?);
-            } else if raw.rest.contains_key(key.as_ref()) {
-                map.next_value::<IgnoredAny>()?;
-                return Err(A::Error::custom(format_args!("duplicate field `{key}`")));
-            } else {
-                let value = map.next_value::<Value>()?;
-                raw.rest.insert(key.into_owned(), value);
+                EnvelopeKey::Other(key) => {
+                    if raw.rest.contains_key(key.as_ref()) {
+                        return Err(A::Error::custom(format_args!("duplicate field `{key}`")));
+                    }
+                    let value = map.next_value::<Value>()?;
+                    raw.rest.insert(key.into_owned(), value);
+                }
             }
         }
         Ok(raw)
+    }
+}
+
+/// A top-level member name, borrowed from the body when it has no escapes.
+enum EnvelopeKey<'de> {
+    Status,
+    Other(std::borrow::Cow<'de, str>),
+}
+
+impl<'de> serde::Deserialize<'de> for EnvelopeKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = EnvelopeKey<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(match v {
+                    "status" => EnvelopeKey::Status,
+                    _ => EnvelopeKey::Other(v.into()),
+                })
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(match v {
+                    "status" => EnvelopeKey::Status,
+                    _ => EnvelopeKey::Other(v.to_owned().into()),
+                })
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
     }
 }
