@@ -332,16 +332,14 @@ impl From<&TokenPair> for Credentials {
 pub(crate) fn decode_body<T: DeserializeOwned, B: AsRef<[u8]>>(
     response: &Response<B>,
 ) -> Result<T, Error> {
-    let members = decode::acknowledgement(response)?;
-    serde_path_to_error::deserialize(Value::Object(members)).map_err(|e| {
-        let path = e.path().to_string();
-        DecodeError::new(
-            response.status(),
-            path,
-            e.into_inner().to_string(),
-            response.body().as_ref(),
-        )
-        .into()
+    let members = Value::Object(decode::acknowledgement(response)?);
+    // Tracking the JSON path costs an allocation per member: only a failed decode pays it.
+    T::deserialize(&members).or_else(|_| {
+        let e = serde_path_to_error::deserialize::<_, T>(&members)
+            .err()
+            .map(|e| (e.path().to_string(), e.into_inner().to_string()));
+        let (path, message) = e.unwrap_or_else(|| (".".into(), "cannot be decoded".into()));
+        Err(DecodeError::new(response.status(), path, message, response.body().as_ref()).into())
     })
 }
 
