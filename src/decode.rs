@@ -35,6 +35,27 @@ pub(crate) fn envelope<T: DeserializeOwned, B: AsRef<[u8]>>(
     response: &Response<B>,
     member: &'static str,
 ) -> Result<Envelope<T>, Error> {
+    let envelope = success_body(response, Some(member))?;
+    match envelope.value {
+        Some(value) => Ok(Envelope {
+            value,
+            rest: envelope.rest,
+        }),
+        None => Err(DecodeError::new(
+            response.status(),
+            ".".into(),
+            format!("missing field `{member}`"),
+            strip_bom(response.body().as_ref()),
+        )
+        .into()),
+    }
+}
+
+/// Decodes `{"status": "success", …}`, taking out `member` when it is given and present.
+fn success_body<T: DeserializeOwned, B: AsRef<[u8]>>(
+    response: &Response<B>,
+    member: Option<&'static str>,
+) -> Result<Envelope<Option<T>>, Error> {
     let status = response.status();
     let body = strip_bom(response.body().as_ref());
     if !status.is_success() {
@@ -50,19 +71,10 @@ pub(crate) fn envelope<T: DeserializeOwned, B: AsRef<[u8]>>(
         .deserialize(&mut de)
         .and_then(|raw| de.end().map(|()| raw));
     match decoded {
-        Ok(raw) if raw.status.as_deref() == Some(SUCCESS) => match raw.value {
-            Some(value) => Ok(Envelope {
-                value,
-                rest: raw.rest,
-            }),
-            None => Err(DecodeError::new(
-                status,
-                ".".into(),
-                format!("missing field `{member}`"),
-                body,
-            )
-            .into()),
-        },
+        Ok(raw) if raw.status.as_deref() == Some(SUCCESS) => Ok(Envelope {
+            value: raw.value,
+            rest: raw.rest,
+        }),
         Ok(_) => Err(api_error(status, response.headers(), body).into()),
         Err(e) => {
             // A body that does not report success is an error answer, whatever its shape.
@@ -82,7 +94,7 @@ pub(crate) fn envelope<T: DeserializeOwned, B: AsRef<[u8]>>(
 /// failed decode pays for it.
 fn locate_failure<T: DeserializeOwned>(
     body: &[u8],
-    member: &'static str,
+    member: Option<&'static str>,
 ) -> Option<(String, String)> {
     let seed = EnvelopeSeed::<T> {
         member,
@@ -102,17 +114,7 @@ fn locate_failure<T: DeserializeOwned>(
 pub(crate) fn acknowledgement<B: AsRef<[u8]>>(
     response: &Response<B>,
 ) -> Result<Map<String, Value>, Error> {
-    let status = response.status();
-    let body = strip_bom(response.body().as_ref());
-    if !status.is_success() {
-        return Err(api_error(status, response.headers(), body).into());
-    }
-    let mut map: Map<String, Value> = serde_json::from_slice(body)
-        .map_err(|e| DecodeError::new(status, ".".into(), e.to_string(), body))?;
-    match map.remove("status") {
-        Some(Value::String(s)) if s == SUCCESS => Ok(map),
-        _ => Err(api_error(status, response.headers(), body).into()),
-    }
+    Ok(success_body::<Value, B>(response, None)?.rest)
 }
 
 fn strip_bom(body: &[u8]) -> &[u8] {
@@ -205,7 +207,7 @@ struct RawEnvelope<T> {
 }
 
 struct EnvelopeSeed<T> {
-    member: &'static str,
+    member: Option<&'static str>,
     marker: PhantomData<T>,
 }
 
@@ -221,7 +223,10 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
     type Value = RawEnvelope<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "an object with `status` and `{}`", self.member)
+        match self.member {
+            Some(member) => write!(f, "an object with `status` and `{member}`"),
+            None => f.write_str("an object with `status`"),
+        }
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
@@ -235,15 +240,19 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
         while let Some(key) = map.next_key::<EnvelopeKey>()? {
             match key {
                 EnvelopeKey::Status => {
+                    // A repeated status could make an error answer pass for a success.
+                    if raw.status.is_some() {
+                        return Err(A::Error::duplicate_field("status"));
+                    }
                     // A status that is not a string marks an error answer; keep reading.
                     raw.status = Some(match map.next_value::<Value>()? {
                         Value::String(s) => s,
                         _ => String::new(),
                     });
                 }
-                EnvelopeKey::Other(key) if key == self.member => {
+                EnvelopeKey::Other(key) if Some(key.as_ref()) == self.member => {
                     if raw.value.is_some() {
-                        return Err(A::Error::duplicate_field(self.member));
+                        return Err(A::Error::duplicate_field(self.member.unwrap_or_default()));
                     }
                     raw.value = Some(map.next_value()?);
                 }
