@@ -35,7 +35,7 @@ mod client;
 pub mod decode;
 pub mod endpoint;
 pub mod error;
-// pub mod fake;
+pub mod fake;
 pub mod model;
 pub mod page;
 pub mod raw;
