@@ -12,7 +12,9 @@ fn edge() -> Command {
     if dir.ends_with("deps") {
         dir.pop();
     }
-    let exe: PathBuf = dir.join("examples").join(format!("edge{}", std::env::consts::EXE_SUFFIX));
+    let exe: PathBuf = dir
+        .join("examples")
+        .join(format!("edge{}", std::env::consts::EXE_SUFFIX));
     assert!(exe.exists(), "the example is built at {}", exe.display());
     let mut command = Command::new(exe);
     // The fake is used only without a server URL; make sure the environment sets none.
@@ -49,7 +51,10 @@ fn tasks_list_prints_an_aligned_table() {
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("NAME"), "{text}");
-    assert!(lines.iter().any(|l| l.starts_with(REFERENCE_TASK)), "{text}");
+    assert!(
+        lines.iter().any(|l| l.starts_with(REFERENCE_TASK)),
+        "{text}"
+    );
     let status_column = lines[0].find("STATUS").unwrap();
     for line in &lines[1..] {
         let status = line[status_column..].split_whitespace().next().unwrap();
@@ -59,7 +64,9 @@ fn tasks_list_prints_an_aligned_table() {
 
 #[test]
 fn tasks_list_filters_and_pages() {
-    let out = run(&["tasks", "list", "--app", "sushi", "--type", "dltar", "--limit", "1", "--json"]);
+    let out = run(&[
+        "tasks", "list", "--app", "sushi", "--type", "dltar", "--limit", "1", "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let tasks = body["tasks"].as_array().unwrap();
@@ -70,7 +77,12 @@ fn tasks_list_filters_and_pages() {
 
     let out = run(&["tasks", "list", "--status", "no-such-state"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout(&out).lines().count(), 1, "only the header: {}", stdout(&out));
+    assert_eq!(
+        stdout(&out).lines().count(),
+        1,
+        "only the header: {}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -103,17 +115,26 @@ fn tasks_show_prints_a_readable_block() {
 fn ack_and_expire_succeed_and_unknown_tasks_fail_with_exit_1() {
     let out = run(&["tasks", "ack", REFERENCE_TASK]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out).trim(), format!("acknowledged {REFERENCE_TASK}"));
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("acknowledged {REFERENCE_TASK}")
+    );
 
     let out = run(&["tasks", "expire", REFERENCE_TASK, "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(answer["task"]["status"], rockit_edge::assumed::TASK_STATUS_EXPIRED);
+    assert_eq!(
+        answer["task"]["status"],
+        rockit_edge::assumed::TASK_STATUS_EXPIRED
+    );
 
     let out = run(&["tasks", "show", "no-such-task"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("HTTP 404") && err.contains("not-found"), "{err}");
+    assert!(
+        err.contains("HTTP 404") && err.contains("not-found"),
+        "{err}"
+    );
     assert!(stdout(&out).is_empty());
 }
 
@@ -122,9 +143,18 @@ fn usage_errors_exit_2_and_say_what_is_wrong() {
     for (args, says) in [
         (&[][..], "missing a command"),
         (&["nope"][..], "unknown command `nope`"),
-        (&["tasks", "list", "--limit", "ten"][..], "--limit needs a whole number"),
-        (&["tasks", "list", "--limit", "0"][..], "--limit must be at least 1"),
-        (&["tasks", "list", "--bogus"][..], "unknown option `--bogus`"),
+        (
+            &["tasks", "list", "--limit", "ten"][..],
+            "--limit needs a whole number",
+        ),
+        (
+            &["tasks", "list", "--limit", "0"][..],
+            "--limit must be at least 1",
+        ),
+        (
+            &["tasks", "list", "--bogus"][..],
+            "unknown option `--bogus`",
+        ),
         (&["tasks", "show"][..], "missing a task name"),
         (&["tasks", "show", "a", "b"][..], "unexpected argument `b`"),
         (&["tasks", "show", ".."][..], "invalid task name"),
@@ -149,5 +179,9 @@ fn a_real_server_needs_complete_credentials() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("ROCKIT_EDGE_TOKEN"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ROCKIT_EDGE_TOKEN"),
+        "{}",
+        stderr(&out)
+    );
 }
