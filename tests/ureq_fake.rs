@@ -45,8 +45,16 @@ fn api_keys_work_and_a_patch_changes_the_fake() {
 
     client.send(&AcknowledgeTask::new(REFERENCE_TASK)).unwrap();
 
-    let alert = fake.task(REFERENCE_TASK).unwrap().alert.into_option().unwrap();
-    assert_eq!(alert.extra[rockit_edge::assumed::TASK_ALERT_ACKNOWLEDGED], true);
+    let alert = fake
+        .task(REFERENCE_TASK)
+        .unwrap()
+        .alert
+        .into_option()
+        .unwrap();
+    assert_eq!(
+        alert.extra[rockit_edge::assumed::TASK_ALERT_ACKNOWLEDGED],
+        true
+    );
 }
 
 #[test]
