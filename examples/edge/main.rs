@@ -13,7 +13,8 @@
 //! and `ROCKIT_EDGE_API_KEY`.
 //!
 //! Data goes to stdout, errors to stderr. Exit codes: 0 success, 1 an API or transport
-//! error, 2 a usage error.
+//! error, 2 a usage error (including a value the API would refuse, such as an empty name, and
+//! incomplete credentials in the environment).
 
 mod args;
 mod connect;
@@ -52,6 +53,10 @@ fn main() -> ExitCode {
         Err(Failure::Help) => {
             println!("{USAGE}");
             ExitCode::SUCCESS
+        }
+        Err(Failure::Api(rockit_edge::Error::Input(e))) => {
+            eprintln!("edge: {e}\n\n{USAGE}");
+            ExitCode::from(2)
         }
         Err(Failure::Api(e)) => {
             eprintln!("edge: {}", output::describe_error(&e));
