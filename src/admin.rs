@@ -50,7 +50,7 @@ pub enum AdminPrefix {
 
 impl AdminPrefix {
     /// The path prefix.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             AdminPrefix::Current => "/srv/v1",
             AdminPrefix::Legacy => "/adm/v1",

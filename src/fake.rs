@@ -10,12 +10,22 @@
 //! - `GET /be/v1/tasks/{taskName}`
 //! - `GET /be/v1/tasks`
 //! - `PATCH /be/v1/tasks`
+//! - `POST /be/v1/login`, `POST /be/v1/auth`, `POST /be/v1/refresh`, `POST /be/v1/logout`
+//! - `POST /srv/v1/ping`, `POST /srv/v1/hello`, `GET /srv/v1/versions`, the same three under
+//!   `/adm/v1`, `POST /adm/v1/orgs` and `DELETE /adm/v1/orgs/{org}`
+//! - `POST /be/v1/subscriptions`, `GET /be/v1/subscriptions`,
+//!   `GET /be/v1/subscriptions/{subscriptionName}`,
+//!   `DELETE /be/v1/subscriptions/{subscriptionName}`
+//! - `POST /be/v1/trigger`
 //!
 //! Routing looks at the request path only; scheme and host are ignored, so the fake answers
 //! whatever base URL without a path prefix the request was built for.
 //!
 //! Every backend endpoint takes either `x-rockit-beauth-token` or all three of
 //! `x-rockit-orgname`, `x-rockit-username` and `x-rockit-api-key`, as the reference says.
+//! Auth and access tokens handed out by logging in join them. The logins take a password or
+//! their own token instead ([`VALID_LOGIN_USERNAME`] logs in with [`VALID_LOGIN_PASSWORD`]),
+//! and the admin API takes `x-rockit-admin-token` ([`VALID_ADMIN_TOKEN`]).
 //! Success bodies are `{"status": "success", <member>: …}`; error bodies are
 //! `{"status": "error", "code": …, "message": …}` with these codes:
 //!
@@ -27,6 +37,7 @@
 //! | 400 | `conflicting-credentials` | an auth token and API-key headers were sent together |
 //! | 401 | `missing-credentials` | no credentials, or only part of the API-key triple |
 //! | 401 | `invalid-token` | the auth token or the API key is not known |
+//! | 401 | `invalid-credentials` | a login's user name, password or organisation is wrong |
 //! | 401 | `token-expired` | the auth token was expired with [`FakeEdge::expire_token`] |
 //! | 404 | `not-found` | no endpoint at this path, or no such task |
 //! | 405 | `method-not-allowed` | the path is known but not with this method |
@@ -49,8 +60,12 @@
 //!
 //! [`Client`]: crate::Client
 
+mod admin;
+mod login;
 mod serve;
+mod subscriptions;
 mod tasks;
+mod triggers;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -70,6 +85,8 @@ use crate::error::TransportError;
 use crate::tasks::Task;
 use crate::transport::Transport;
 
+pub use admin::VALID_ADMIN_TOKEN;
+pub use login::{VALID_LOGIN_PASSWORD, VALID_LOGIN_USERNAME};
 pub use serve::{
     serve, Server, MAX_BODY_BYTES, MAX_CONNECTIONS, MAX_HEAD_BYTES, READ_TIMEOUT, REQUEST_DEADLINE,
 };
@@ -149,6 +166,9 @@ struct State {
     /// Organisation, user and key.
     api_keys: HashSet<(String, String, String)>,
     requests: u64,
+    logins: login::Logins,
+    admin: admin::Admin,
+    subscriptions: subscriptions::Subscriptions,
 }
 
 impl Default for State {
@@ -159,6 +179,9 @@ impl Default for State {
             tokens: HashMap::new(),
             api_keys: HashSet::new(),
             requests: 0,
+            logins: login::Logins::default(),
+            admin: admin::Admin::default(),
+            subscriptions: subscriptions::Subscriptions::default(),
         };
         state.tokens.insert(VALID_TOKEN.as_bytes().to_vec(), false);
         state.api_keys.insert((
@@ -213,6 +236,7 @@ impl FakeEdge {
             for task in tasks::seed() {
                 state.insert_task(task);
             }
+            state.subscriptions = subscriptions::seed();
         }
         fake
     }
@@ -311,7 +335,21 @@ type Handler = fn(&mut State, &Call<'_>) -> Answer;
 
 /// Every resource the fake serves, by path. A request whose path is one of these, or starts
 /// with one and `/`, goes to that handler once its credentials pass.
-const RESOURCES: &[(&str, Handler)] = &[(tasks::PATH, tasks::handle)];
+const RESOURCES: &[(&str, Handler)] = &[
+    (tasks::PATH, tasks::handle),
+    (subscriptions::PATH, subscriptions::handle),
+    (triggers::PATH, triggers::handle),
+];
+
+/// Resources that take other credentials than the backend's, and check them themselves.
+const OWN_CREDENTIALS: &[(&str, Handler)] = &[
+    (login::LOGIN_PATH, login::login),
+    (login::AUTH_PATH, login::auth),
+    (login::REFRESH_PATH, login::refresh),
+    (login::LOGOUT_PATH, login::logout),
+    (admin::CURRENT_PATH, admin::handle_current),
+    (admin::LEGACY_PATH, admin::handle_legacy),
+];
 
 /// One request, as a resource handler sees it.
 struct Call<'a> {
@@ -321,25 +359,33 @@ struct Call<'a> {
     /// The raw query, without `?`; empty when there is none.
     query: &'a str,
     body: &'a [u8],
+    headers: &'a HeaderMap,
 }
 
 fn dispatch(state: &mut State, request: &Request<Vec<u8>>) -> Answer {
     let path = request.uri().path();
-    let (handler, rest) = RESOURCES
-        .iter()
-        .find_map(|(prefix, handler)| {
+    let find = |table: &'static [(&str, Handler)]| {
+        table.iter().find_map(|(prefix, handler)| {
             let rest = path.strip_prefix(prefix)?;
             (rest.is_empty() || rest.starts_with('/')).then_some((handler, rest))
         })
-        .ok_or_else(|| Failure::not_found("no endpoint at this path"))?;
-
-    authenticate(state, request.headers())?;
+    };
+    let (handler, rest) = match find(OWN_CREDENTIALS) {
+        Some(found) => found,
+        None => {
+            let found =
+                find(RESOURCES).ok_or_else(|| Failure::not_found("no endpoint at this path"))?;
+            authenticate(state, request.headers())?;
+            found
+        }
+    };
 
     let call = Call {
         method: request.method(),
         rest,
         query: request.uri().query().unwrap_or(""),
         body: request.body(),
+        headers: request.headers(),
     };
     handler(state, &call)
 }

@@ -14,3 +14,7 @@ pub const TRIGGER_APP_MEMBER: &str = "appName";
 
 /// Retry Task names its task as `taskName`.
 pub const TRIGGER_TASK_MEMBER: &str = "taskName";
+
+/// Triggers answer the task they started or restarted as `task` (the fake does; the client
+/// returns the answer's members as they are).
+pub const TRIGGER_ANSWER_TASK_MEMBER: &str = "task";

@@ -439,7 +439,7 @@ fn patch(state: &mut State, body: &[u8]) -> Answer {
 }
 
 /// The current time as the API writes it, such as `2025-02-11T11:39:31.541Z`.
-fn now() -> String {
+pub(super) fn now() -> String {
     let since_epoch = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
