@@ -334,12 +334,12 @@ pub(crate) fn decode_body<T: DeserializeOwned, B: AsRef<[u8]>>(
 ) -> Result<T, Error> {
     let members = Value::Object(decode::acknowledgement(response)?);
     // Tracking the JSON path costs an allocation per member: only a failed decode pays it.
-    T::deserialize(&members).or_else(|_| {
+    T::deserialize(&members).map_err(|_| {
         let e = serde_path_to_error::deserialize::<_, T>(&members)
             .err()
             .map(|e| (e.path().to_string(), e.into_inner().to_string()));
         let (path, message) = e.unwrap_or_else(|| (".".into(), "cannot be decoded".into()));
-        Err(DecodeError::new(response.status(), path, message, response.body().as_ref()).into())
+        DecodeError::new(response.status(), path, message, response.body().as_ref()).into()
     })
 }
 
