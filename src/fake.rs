@@ -728,7 +728,7 @@ mod tests {
         assert!(Credentials::api_key(VALID_ORG_NAME, VALID_USERNAME, VALID_API_KEY).is_ok());
         assert_eq!(
             FakeEdge::new().base_url().to_string(),
-            "http://fake-edge.invalid/"
+            "http://fake-edge.invalid"
         );
     }
 

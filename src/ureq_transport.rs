@@ -75,8 +75,11 @@
 //! | [`TransportErrorKind::Other`] | the request cannot be sent as it is, such as a URL without a host |
 
 use std::fmt;
+
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use http::header::{self, HeaderMap, HeaderValue};
 use http::uri::Scheme;
@@ -303,9 +306,42 @@ impl UreqTransportBuilder {
             .timeout_recv_body(Some(settings.timeout_body))
             .timeout_global(Some(settings.timeout_global))
             .build();
-        UreqTransport {
-            agent: ureq::Agent::new_with_config(config),
-            settings,
+        let agent =
+            ureq::Agent::with_parts(config, DefaultConnector::default(), LiteralFirst::default());
+        UreqTransport { agent, settings }
+    }
+}
+
+/// Resolves IP literals on the spot and leaves host names to ureq's resolver.
+///
+/// With a timeout in force ureq starts a thread for every lookup, even of an address such as
+/// `127.0.0.1` that needs none; on a fast network that thread costs more than the request.
+#[derive(Debug, Default)]
+struct LiteralFirst(DefaultResolver);
+
+impl Resolver for LiteralFirst {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let literal = uri.host().and_then(|host| {
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            let port = uri.port_u16().or(match uri.scheme_str() {
+                Some("http") => Some(80),
+                Some("https") => Some(443),
+                _ => None,
+            })?;
+            Some(std::net::SocketAddr::new(host.parse().ok()?, port))
+        });
+        match literal {
+            Some(address) => {
+                let mut addresses = self.empty();
+                addresses.push(address);
+                Ok(addresses)
+            }
+            None => self.0.resolve(uri, config, timeout),
         }
     }
 }
@@ -357,8 +393,10 @@ impl Transport for UreqTransport {
                     global_timeout_message(&self.settings),
                 ));
             }
+            // The agent's own global timeout covers the first hop; later hops get what is left.
+            let limit = (followed > 0).then_some(remaining);
             let response = self
-                .run(&hop, remaining)
+                .run(&hop, limit)
                 .map_err(|e| self.map_error(e, Stage::Headers, &hop.uri))?;
 
             let status = response.status();
@@ -388,7 +426,11 @@ impl Transport for UreqTransport {
 }
 
 impl UreqTransport {
-    fn run(&self, hop: &Hop, remaining: Duration) -> Result<Response<ureq::Body>, ureq::Error> {
+    fn run(
+        &self,
+        hop: &Hop,
+        remaining: Option<Duration>,
+    ) -> Result<Response<ureq::Body>, ureq::Error> {
         // An empty body is only sent, as `Content-Length: 0`, with the methods that expect one;
         // a `GET` with a body header can confuse servers and proxies.
         let expects_body = matches!(hop.method, Method::POST | Method::PUT | Method::PATCH);
@@ -403,18 +445,25 @@ impl UreqTransport {
         &self,
         hop: &Hop,
         body: impl AsSendBody,
-        remaining: Duration,
+        remaining: Option<Duration>,
     ) -> Result<Response<ureq::Body>, ureq::Error> {
         let mut request = Request::new(body);
         *request.method_mut() = hop.method.clone();
         *request.uri_mut() = hop.uri.clone();
         *request.headers_mut() = hop.headers.clone();
-        let request = self
-            .agent
-            .configure_request(request)
-            .timeout_global(Some(remaining))
-            .build();
-        self.agent.run(request)
+        match remaining {
+            // Configuring one request copies the agent's whole configuration; skip it when the
+            // agent's own settings are the ones wanted.
+            None => self.agent.run(request),
+            Some(remaining) => {
+                let request = self
+                    .agent
+                    .configure_request(request)
+                    .timeout_global(Some(remaining))
+                    .build();
+                self.agent.run(request)
+            }
+        }
     }
 
     fn read(

@@ -111,6 +111,11 @@ pub struct Server {
 }
 
 impl Server {
+    /// How many client connections are open now.
+    pub fn open_connections(&self) -> usize {
+        self.shared.connections().open.len()
+    }
+
     /// The address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
