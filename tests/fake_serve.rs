@@ -312,7 +312,7 @@ fn the_transport_sees_the_full_url_and_every_header() {
     assert_eq!(answer.json(), want);
     assert_eq!(
         server.base_url().to_string(),
-        format!("http://{}/", server.addr())
+        format!("http://{}", server.addr())
     );
     assert!(server.addr().ip().is_loopback());
 }
