@@ -40,7 +40,7 @@ pub mod decode;
 pub mod deployments;
 pub mod endpoint;
 pub mod error;
-// pub mod fake;
+pub mod fake;
 pub mod login;
 pub mod model;
 pub mod names;

@@ -13,12 +13,18 @@
 //! and `ROCKIT_EDGE_API_KEY`.
 //!
 //! Data goes to stdout, errors to stderr. Exit codes: 0 success, 1 an API or transport
-//! error, 2 a usage error.
+//! error, 2 a usage error (including a value the API would refuse, such as an empty name, and
+//! incomplete credentials in the environment).
 
+mod admin;
 mod args;
 mod connect;
+mod login;
 mod output;
+mod raw;
+mod subscriptions;
 mod tasks;
+mod trigger;
 
 use std::process::ExitCode;
 
@@ -33,11 +39,24 @@ commands:
   tasks show NAME [--json]
   tasks ack NAME [--json]
   tasks expire NAME [--json]
+  login old ORG USER [--show-secrets] [--json]
+  login new USER [--org ORG] [--refresh] [--logout] [--show-secrets] [--json]
+  admin ping|versions [--json]
+  admin hello [--message M] [--maintenance] [--json]
+  subscriptions list [--offset N] [--limit N] [--order name|-name] [--json]
+  subscriptions create NAME --url URL|--slack CHANNEL [--events TYPE:EVENT,...]...
+                       [--show-secrets] [--json]
+  subscriptions delete NAME [--json]
+  trigger retry TASK [--json]
+  trigger traces APP [--json]
+  raw METHOD PATH [--body JSON] [--param K=V]... [--admin] [--json]
 
 environment:
   ROCKIT_EDGE_URL      server to use; without it, the embedded fake server
   ROCKIT_EDGE_TOKEN    backend auth token, or:
   ROCKIT_EDGE_ORG, ROCKIT_EDGE_USER, ROCKIT_EDGE_API_KEY   an API key and its owner
+  ROCKIT_EDGE_PASSWORD     the password for login (the fake's own without a URL)
+  ROCKIT_EDGE_ADMIN_TOKEN  admin token for admin and raw --admin
 
 exit codes: 0 success, 1 API or transport error, 2 usage error";
 
@@ -52,6 +71,10 @@ fn main() -> ExitCode {
         Err(Failure::Help) => {
             println!("{USAGE}");
             ExitCode::SUCCESS
+        }
+        Err(Failure::Api(rockit_edge::Error::Input(e))) => {
+            eprintln!("edge: {e}\n\n{USAGE}");
+            ExitCode::from(2)
         }
         Err(Failure::Api(e)) => {
             eprintln!("edge: {}", output::describe_error(&e));
@@ -86,6 +109,11 @@ fn run(mut args: Args) -> Result<(), Failure> {
     let resource = args.command("a command")?;
     match resource.as_str() {
         "tasks" => tasks::run(args),
+        "login" => login::run(args),
+        "admin" => admin::run(args),
+        "subscriptions" => subscriptions::run(args),
+        "trigger" => trigger::run(args),
+        "raw" => raw::run(args),
         other => Err(UsageError::new(format!("unknown command `{other}`")).into()),
     }
 }
