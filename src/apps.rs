@@ -28,7 +28,7 @@ use crate::tasks::Timestamp;
 const APPS: &str = "/be/v1/apps";
 
 /// The query parameter that selects the members of the apps returned.
-const FIELDS: &str = "fields[]";
+pub(crate) const FIELDS: &str = "fields[]";
 
 /// How many builds an app keeps when [`CreateApp::max_builds`] is not given.
 pub const DEFAULT_MAX_BUILDS: u64 = 5;

@@ -122,7 +122,7 @@ impl ImportBuild {
 
 /// Checks that a download URL is an absolute `http` or `https` URL with a host. The error
 /// never quotes the URL: download URLs often carry a signed token.
-fn check_url(url: &str) -> Result<(), InputError> {
+pub(crate) fn check_url(url: &str) -> Result<(), InputError> {
     const WHAT: &str = "build URL";
     let Some((scheme, rest)) = url.split_once("://") else {
         return Err(InputError::new(

@@ -338,7 +338,7 @@ fn is_aws_region(label: &str) -> bool {
 }
 
 /// Checks the members a create or modify body carries.
-fn check_body(deployment: &Deployment) -> Result<(), InputError> {
+pub(crate) fn check_body(deployment: &Deployment) -> Result<(), InputError> {
     NamePattern::Deployment.check("deployment name", &deployment.name)?;
     if let Some(endpoint) = deployment.endpoint.get() {
         check_endpoint(endpoint, deployment.bucket.get().map(String::as_str))?;
@@ -765,8 +765,8 @@ impl Endpoint for ModifyDeployment {
     // The page marks `x-rockit-beauth-token` required, yet it is the same header block that
     // other pages mark optional beside the API key (and one page marks all four required,
     // which cannot be, as the two exclude each other); rotating origin credentials is a task
-    // for the machine users that API keys exist for, so both kinds are sent and the server
-    // decides.
+    // for the machine users that API keys exist for, so either kind is taken and refusing an
+    // API key is left to the server.
     fn auth(&self) -> crate::Auth {
         crate::Auth::Backend
     }

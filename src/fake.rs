@@ -17,6 +17,10 @@
 //!   `GET /be/v1/subscriptions/{subscriptionName}`,
 //!   `DELETE /be/v1/subscriptions/{subscriptionName}`
 //! - `POST /be/v1/trigger`
+//! - `POST /be/v1/apps`, `GET /be/v1/apps`, `GET /be/v1/apps/{appName}`, `PATCH /be/v1/apps`,
+//!   `DELETE /be/v1/apps/{appname}`, `POST /be/v1/builds`, `POST /be/v1/deployments`,
+//!   `GET /be/v1/deployments`, `GET /be/v1/deployments/{deployment}`,
+//!   `PATCH /be/v1/deployments`, `DELETE /be/v1/deployments/{DEPLOYMENT_NAME}`
 //!
 //! Routing looks at the request path only; scheme and host are ignored, so the fake answers
 //! whatever base URL without a path prefix the request was built for.
@@ -42,6 +46,7 @@
 //! | 404 | `not-found` | no endpoint at this path, or no such task |
 //! | 405 | `method-not-allowed` | the path is known but not with this method |
 //! | 409 | `invalid-state` | the task is not in a state the change applies to |
+//! | 409 | `app-exists`, `deployment-exists`, `deployment-in-use` | the name is taken, or an app has the deployment registered |
 //! | 500 | `internal-error` | the answer could not be written |
 //!
 //! [`serve`] adds its own codes for what goes wrong at the HTTP level; see there.
@@ -61,6 +66,9 @@
 //! [`Client`]: crate::Client
 
 mod admin;
+mod apps;
+mod builds;
+mod deployments;
 mod login;
 mod serve;
 mod subscriptions;
@@ -169,6 +177,9 @@ struct State {
     logins: login::Logins,
     admin: admin::Admin,
     subscriptions: subscriptions::Subscriptions,
+    apps: apps::Apps,
+    builds: builds::Builds,
+    deployments: deployments::Deployments,
 }
 
 impl Default for State {
@@ -182,6 +193,9 @@ impl Default for State {
             logins: login::Logins::default(),
             admin: admin::Admin::default(),
             subscriptions: subscriptions::Subscriptions::default(),
+            apps: apps::Apps::default(),
+            builds: builds::Builds::default(),
+            deployments: deployments::Deployments::default(),
         };
         state.tokens.insert(VALID_TOKEN.as_bytes().to_vec(), false);
         state.api_keys.insert((
@@ -229,6 +243,9 @@ impl FakeEdge {
     /// `tempura`: the reference's Task Details example, and tasks of every type (`dltar`,
     /// `mkraw`, `deploy`) in the states `failed`, `running`, `finished` and `warning`, with
     /// download, file-read and deploy exceptions among them.
+    ///
+    /// The apps themselves are there too, with their builds, and the deployments `gcore`,
+    /// registered to `sushi`, and `cdn_eu`, registered to `ramen` and in error like it.
     pub fn seeded() -> Self {
         let fake = FakeEdge::new();
         {
@@ -237,6 +254,10 @@ impl FakeEdge {
                 state.insert_task(task);
             }
             state.subscriptions = subscriptions::seed();
+            let (apps, builds) = apps::seed();
+            state.apps = apps;
+            state.builds = builds::seed(builds);
+            state.deployments = deployments::seed();
         }
         fake
     }
@@ -339,6 +360,9 @@ const RESOURCES: &[(&str, Handler)] = &[
     (tasks::PATH, tasks::handle),
     (subscriptions::PATH, subscriptions::handle),
     (triggers::PATH, triggers::handle),
+    (apps::PATH, apps::handle),
+    (builds::PATH, builds::handle),
+    (deployments::PATH, deployments::handle),
 ];
 
 /// Resources that take other credentials than the backend's, and check them themselves.

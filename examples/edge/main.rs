@@ -17,8 +17,11 @@
 //! incomplete credentials in the environment).
 
 mod admin;
+mod apps;
 mod args;
+mod builds;
 mod connect;
+mod deployments;
 mod login;
 mod output;
 mod raw;
@@ -50,6 +53,19 @@ commands:
   trigger retry TASK [--json]
   trigger traces APP [--json]
   raw METHOD PATH [--body JSON] [--param K=V]... [--admin] [--json]
+  apps list [--offset N] [--limit N] [--fields F,...] [--json]
+  apps show NAME [--fields F,...] [--json]
+  apps create NAME --label L [--max-builds N] [--json]
+  apps patch NAME [--label L] [--register D]... [--deregister D]... [--json]
+  apps delete NAME [--json]
+  builds import --app A --url URL [--size N] [--json]
+  deployments list [--name N] [--status S] [--offset N] [--limit N] [--json]
+  deployments show NAME [--json]
+  deployments create NAME --type T [--endpoint E] [--bucket B] [--prefix P]
+                     [--access-key-id ID] [--auth-group G] [--json]
+  deployments modify NAME [--endpoint E] [--bucket B] [--prefix P] [--access-key-id ID]
+                     [--auth-group G | --no-auth-group] [--json]
+  deployments delete NAME [--json]
 
 environment:
   ROCKIT_EDGE_URL      server to use; without it, the embedded fake server
@@ -57,6 +73,7 @@ environment:
   ROCKIT_EDGE_ORG, ROCKIT_EDGE_USER, ROCKIT_EDGE_API_KEY   an API key and its owner
   ROCKIT_EDGE_PASSWORD     the password for login (the fake's own without a URL)
   ROCKIT_EDGE_ADMIN_TOKEN  admin token for admin and raw --admin
+  ROCKIT_EDGE_ORIGIN_SECRET_KEY  the secret key that goes with --access-key-id
 
 exit codes: 0 success, 1 API or transport error, 2 usage error";
 
@@ -114,6 +131,9 @@ fn run(mut args: Args) -> Result<(), Failure> {
         "subscriptions" => subscriptions::run(args),
         "trigger" => trigger::run(args),
         "raw" => raw::run(args),
+        "apps" => apps::run(args),
+        "builds" => builds::run(args),
+        "deployments" => deployments::run(args),
         other => Err(UsageError::new(format!("unknown command `{other}`")).into()),
     }
 }

@@ -39,3 +39,6 @@ pub const DEPLOYMENTS_EXISTS_CODE: &str = "deployment-exists";
 
 /// Error code of the 409 answer to deleting a deployment that an app has registered.
 pub const DEPLOYMENTS_IN_USE_CODE: &str = "deployment-in-use";
+
+/// The `status` of a deployment that works, as the fake writes it.
+pub const DEPLOYMENTS_OK_STATUS: &str = "ok";
