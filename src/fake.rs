@@ -18,6 +18,9 @@
 //!   `DELETE /be/v1/subscriptions/{subscriptionName}`
 //! - `POST /be/v1/trigger`
 //!
+//! Task changes that Edge would tell webhooks about are recorded as [`WebhookCall`]s,
+//! never sent; see [`FakeEdge::webhook_calls`].
+//!
 //! Routing looks at the request path only; scheme and host are ignored, so the fake answers
 //! whatever base URL without a path prefix the request was built for.
 //!
@@ -66,6 +69,7 @@ mod serve;
 mod subscriptions;
 mod tasks;
 mod triggers;
+mod webhooks;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -90,6 +94,7 @@ pub use login::{VALID_LOGIN_PASSWORD, VALID_LOGIN_USERNAME};
 pub use serve::{
     serve, Server, MAX_BODY_BYTES, MAX_CONNECTIONS, MAX_HEAD_BYTES, READ_TIMEOUT, REQUEST_DEADLINE,
 };
+pub use webhooks::WebhookCall;
 
 /// The backend auth token every fake accepts from the start.
 pub const VALID_TOKEN: &str = "fake-edge-beauth-token";
@@ -169,6 +174,8 @@ struct State {
     logins: login::Logins,
     admin: admin::Admin,
     subscriptions: subscriptions::Subscriptions,
+    /// The requests it would have sent to webhooks, oldest first.
+    webhook_calls: Vec<webhooks::WebhookCall>,
 }
 
 impl Default for State {
@@ -182,6 +189,7 @@ impl Default for State {
             logins: login::Logins::default(),
             admin: admin::Admin::default(),
             subscriptions: subscriptions::Subscriptions::default(),
+            webhook_calls: Vec::new(),
         };
         state.tokens.insert(VALID_TOKEN.as_bytes().to_vec(), false);
         state.api_keys.insert((

@@ -23,7 +23,7 @@
 //! Other parameters are ignored. Acknowledging adds `"acknowledged": true` to the task's
 //! `alert`; a task without an alert has nothing to acknowledge (`409 invalid-state`).
 //! Expiring sets the status to `expired` and `steps.finished` to the current time when it
-//! has none.
+//! has none, and tells the webhooks of an `error` when the task was not expired before.
 
 use std::cmp::Ordering;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -34,6 +34,7 @@ use serde_json::{Map, Value};
 use super::{percent_decode, success, Answer, Call, Failure, Params, State};
 use crate::assumed;
 use crate::model::Field;
+use crate::subscriptions::Event;
 use crate::tasks::{Task, TaskStatus, Timestamp};
 
 /// The path of the task resource.
@@ -428,9 +429,15 @@ fn patch(state: &mut State, body: &[u8]) -> Answer {
             alert.extra.insert(ACKNOWLEDGED.into(), Value::Bool(true));
         }
         Change::Expire => {
+            let changed = task.status.as_str() != EXPIRED;
             task.status = TaskStatus::from(EXPIRED);
             if !task.steps.finished.is_value() {
                 task.steps.finished = Field::Value(Timestamp::from(now()));
+            }
+            if changed {
+                let task = task.clone();
+                super::webhooks::task_changed(state, &task, Event::Error);
+                return success(TASK_MEMBER, &task, &[]);
             }
         }
     }
