@@ -22,6 +22,9 @@
 //!   `GET /be/v1/deployments`, `GET /be/v1/deployments/{deployment}`,
 //!   `PATCH /be/v1/deployments`, `DELETE /be/v1/deployments/{DEPLOYMENT_NAME}`
 //!
+//! Task changes that Edge would tell webhooks about are recorded as [`WebhookCall`]s,
+//! never sent; see [`FakeEdge::webhook_calls`].
+//!
 //! Routing looks at the request path only; scheme and host are ignored, so the fake answers
 //! whatever base URL without a path prefix the request was built for.
 //!
@@ -74,6 +77,7 @@ mod serve;
 mod subscriptions;
 mod tasks;
 mod triggers;
+mod webhooks;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -98,6 +102,7 @@ pub use login::{VALID_LOGIN_PASSWORD, VALID_LOGIN_USERNAME};
 pub use serve::{
     serve, Server, MAX_BODY_BYTES, MAX_CONNECTIONS, MAX_HEAD_BYTES, READ_TIMEOUT, REQUEST_DEADLINE,
 };
+pub use webhooks::WebhookCall;
 
 /// The backend auth token every fake accepts from the start.
 pub const VALID_TOKEN: &str = "fake-edge-beauth-token";
@@ -181,6 +186,8 @@ struct State {
     builds: builds::Builds,
     deployments: deployments::Deployments,
     task_progress: tasks::Progress,
+    /// The requests it would have sent to webhooks, oldest first.
+    webhook_calls: Vec<webhooks::WebhookCall>,
 }
 
 impl Default for State {
@@ -198,6 +205,7 @@ impl Default for State {
             builds: builds::Builds::default(),
             deployments: deployments::Deployments::default(),
             task_progress: tasks::Progress::default(),
+            webhook_calls: Vec::new(),
         };
         state.tokens.insert(VALID_TOKEN.as_bytes().to_vec(), false);
         state.api_keys.insert((

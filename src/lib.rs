@@ -9,7 +9,9 @@
 //! - a one-method [`Transport`] trait, which any closure satisfies, and a [`Client`] that
 //!   sends endpoints over it;
 //! - with the `ureq` feature, a blocking transport over ureq 3 ([`ureq_transport`]);
-//! - an in-memory [`fake`] ROCKIT Edge, for examples and for testing code that uses this crate.
+//! - an in-memory [`fake`] ROCKIT Edge, for examples and for testing code that uses this crate;
+//! - with the `webhooks` feature, verification of the signed requests Edge sends to webhooks
+//!   (`webhooks`).
 //!
 //! Models keep what they do not type: unknown members stay in `extra`, unknown enumeration
 //! values in `Other`, so that decoding and encoding again gives back the same JSON. Where the
@@ -59,6 +61,8 @@ pub mod triggers;
 pub mod ureq_transport;
 pub mod users;
 pub mod watch;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 pub use auth::{ApiKey, Auth, Credentials};
 pub use base_url::BaseUrl;

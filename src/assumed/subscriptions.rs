@@ -21,3 +21,11 @@ pub const SUBSCRIPTIONS_EVENTS_MEMBER: &str = "events";
 
 /// Subscribe answers the secret that verifies the webhook's token as `secret`.
 pub const SUBSCRIPTIONS_SECRET_MEMBER: &str = "secret";
+
+/// A webhook's token is a JWT signed with HS256, keyed with the bytes of the secret as
+/// Subscribe answers it.
+pub const SUBSCRIPTIONS_WEBHOOK_ALGORITHM: &str = "HS256";
+
+/// A webhook's token binds the body: its claims carry the SHA-256 of the raw body, in hex, as
+/// `bodySha256`.
+pub const SUBSCRIPTIONS_WEBHOOK_BODY_CLAIM: &str = "bodySha256";

@@ -46,6 +46,15 @@ pub(super) struct Subscriptions {
     issued: u64,
 }
 
+impl Subscriptions {
+    /// The webhook subscriptions, each with its secret.
+    pub(super) fn webhooks(&self) -> impl Iterator<Item = (&Subscription, &str)> {
+        self.items
+            .iter()
+            .filter_map(|s| Some((s, self.secrets.get(&s.name)?.as_str())))
+    }
+}
+
 /// The seeded subscriptions.
 pub(super) fn seed() -> Subscriptions {
     let events = |pairs: &[(EventType, &[Event])]| {

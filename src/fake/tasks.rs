@@ -23,7 +23,7 @@
 //! Other parameters are ignored. Acknowledging adds `"acknowledged": true` to the task's
 //! `alert`; a task without an alert has nothing to acknowledge (`409 invalid-state`).
 //! Expiring sets the status to `expired` and `steps.finished` to the current time when it
-//! has none.
+//! has none, and tells the webhooks of an `error` when the task was not expired before.
 //!
 //! Reads stand in for time: every few reads of one `running` task (see
 //! `FakeEdge::set_task_progress`) move it a step on, so that watching it ends without a clock.
@@ -38,6 +38,7 @@ use serde_json::{Map, Value};
 use super::{percent_decode, success, Answer, Call, Failure, FakeEdge, Params, State};
 use crate::assumed;
 use crate::model::Field;
+use crate::subscriptions::Event;
 use crate::tasks::{Alert, Task, TaskStatus, Timestamp};
 
 /// The path of the task resource.
@@ -358,24 +359,32 @@ fn count_read(state: &mut State, name: &str) {
         return;
     }
     progress.counted.remove(name);
-    move_on(task, &mut progress.failures);
+    let event = move_on(task, &mut progress.failures);
+    let task = task.clone();
+    super::webhooks::task_changed(state, &task, event);
 }
 
-/// Moves a running task one step on; the only place where reading changes a task.
-fn move_on(task: &mut Task, failures: &mut HashMap<String, Alert>) {
+/// Moves a running task one step on; the only place where reading changes a task. Returns
+/// the webhook event the step is.
+fn move_on(task: &mut Task, failures: &mut HashMap<String, Alert>) -> Event {
     let at = Field::Value(Timestamp::from(now()));
     if !task.steps.started.is_value() {
         task.steps.started = at;
-        return;
+        return Event::Begin;
     }
-    match failures.remove(&task.name) {
+    let event = match failures.remove(&task.name) {
         Some(alert) => {
             task.status = TaskStatus::from(TaskStatus::FAILED);
             task.alert = Field::Value(alert);
+            Event::Error
         }
-        None => task.status = TaskStatus::from(FINISHED),
-    }
+        None => {
+            task.status = TaskStatus::from(FINISHED);
+            Event::End
+        }
+    };
     task.steps.finished = at;
+    event
 }
 
 /// What a list request asks for.
@@ -582,9 +591,15 @@ fn patch(state: &mut State, body: &[u8]) -> Answer {
             alert.extra.insert(ACKNOWLEDGED.into(), Value::Bool(true));
         }
         Change::Expire => {
+            let changed = task.status.as_str() != EXPIRED;
             task.status = TaskStatus::from(EXPIRED);
             if !task.steps.finished.is_value() {
                 task.steps.finished = Field::Value(Timestamp::from(now()));
+            }
+            if changed {
+                let task = task.clone();
+                super::webhooks::task_changed(state, &task, Event::Error);
+                return success(TASK_MEMBER, &task, &[]);
             }
         }
     }

@@ -8,7 +8,8 @@
 //!   adds a `running` `mkraw` task for the app's latest build, named like the others
 //!   (`{org}-{app}-{build}-{seconds}-mkraw`).
 //!
-//! Both answer the task as `{"status": "success", "task": …}`.
+//! Both answer the task as `{"status": "success", "task": …}`, and tell the webhooks: a
+//! retried task `begin`s, a new one is `submit`ted.
 
 use http::Method;
 use serde_json::Map;
@@ -22,6 +23,7 @@ use crate::assumed::triggers::{
 };
 use crate::model::Field;
 use crate::names::NamePattern;
+use crate::subscriptions::Event;
 use crate::tasks::{Steps, Task, TaskStatus, TaskType, Timestamp};
 
 /// The path of both triggers.
@@ -62,7 +64,9 @@ fn retry(state: &mut State, name: &str) -> Answer {
     task.steps.started = Field::Value(Timestamp::from(now()));
     task.steps.finished = Field::Null;
     task.alert = Field::Absent;
-    success(TRIGGER_ANSWER_TASK_MEMBER, &*task, &[])
+    let task = task.clone();
+    super::webhooks::task_changed(state, &task, Event::Begin);
+    success(TRIGGER_ANSWER_TASK_MEMBER, &task, &[])
 }
 
 fn process_traces(state: &mut State, app_name: &str) -> Answer {
@@ -109,11 +113,9 @@ fn process_traces(state: &mut State, app_name: &str) -> Answer {
         alert: Field::Absent,
         extra: Map::new(),
     };
-    state.insert_task(task);
-    let task = state
-        .task(&name)
-        .ok_or_else(|| Failure::not_found("no such task"))?;
-    success(TRIGGER_ANSWER_TASK_MEMBER, task, &[])
+    state.insert_task(task.clone());
+    super::webhooks::task_changed(state, &task, Event::Submit);
+    success(TRIGGER_ANSWER_TASK_MEMBER, &task, &[])
 }
 
 #[cfg(test)]
