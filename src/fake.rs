@@ -180,6 +180,7 @@ struct State {
     apps: apps::Apps,
     builds: builds::Builds,
     deployments: deployments::Deployments,
+    task_progress: tasks::Progress,
 }
 
 impl Default for State {
@@ -196,6 +197,7 @@ impl Default for State {
             apps: apps::Apps::default(),
             builds: builds::Builds::default(),
             deployments: deployments::Deployments::default(),
+            task_progress: tasks::Progress::default(),
         };
         state.tokens.insert(VALID_TOKEN.as_bytes().to_vec(), false);
         state.api_keys.insert((
@@ -246,6 +248,8 @@ impl FakeEdge {
     ///
     /// The apps themselves are there too, with their builds, and the deployments `gcore`,
     /// registered to `sushi`, and `cdn_eu`, registered to `ramen` and in error like it.
+    ///
+    /// Running tasks move on as they are read; see [`FakeEdge::set_task_progress`].
     pub fn seeded() -> Self {
         let fake = FakeEdge::new();
         {
@@ -258,6 +262,7 @@ impl FakeEdge {
             state.apps = apps;
             state.builds = builds::seed(builds);
             state.deployments = deployments::seed();
+            state.task_progress = tasks::Progress::seeded();
         }
         fake
     }

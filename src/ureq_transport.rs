@@ -34,11 +34,18 @@
 //! | response body size, after decompression | 16 MiB ([`DEFAULT_MAX_BODY_BYTES`]) | [`UreqTransportBuilder::max_body_bytes`] |
 //! | redirects followed | 5 ([`DEFAULT_MAX_REDIRECTS`]) | [`UreqTransportBuilder::max_redirects`] |
 //! | proxy from `ALL_PROXY`, `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` | used | [`UreqTransportBuilder::proxy_from_env`] |
+//! | retries: tries of one call in all | 4 ([`RetryPolicy::max_attempts`]) | [`UreqTransportBuilder::retry`] |
+//! | retries: the first wait, doubling for each further one, the upper half random | 200 ms ([`RetryPolicy::base_delay`]) | [`UreqTransportBuilder::retry`] |
+//! | retries: the longest single wait | 5 s ([`RetryPolicy::max_delay`]) | [`UreqTransportBuilder::retry`] |
+//! | retries: all waits of one call together | 20 s ([`RetryPolicy::max_total_delay`]) | [`UreqTransportBuilder::retry`] |
+//! | retries: the longest `Retry-After` waited for | 30 s ([`RetryPolicy::max_retry_after`]) | [`UreqTransportBuilder::retry`] |
+//! | retries of `POST` and `PATCH` | off ([`RetryPolicy::retry_non_idempotent`]) | [`UreqTransportBuilder::retry`] |
 //!
 //! Timeouts longer than a year are cut to a year. The response and body timeouts start again
-//! for each redirect; the global one does not. Left at ureq's defaults: response headers of at
-//! most 64 KiB, `Accept-Encoding: gzip` with gzip bodies decompressed, TLS by rustls with the
-//! webpki root certificates, and up to 10 idle pooled connections (3 per host) kept for 15 s.
+//! for each redirect; the global one does not, but starts again for each retry. Left at
+//! ureq's defaults: response headers of at most 64 KiB, `Accept-Encoding: gzip` with gzip
+//! bodies decompressed, TLS by rustls with the webpki root certificates, and up to 10 idle
+//! pooled connections (3 per host) kept for 15 s.
 //! HTTP status codes of 4xx and 5xx are answers, returned with their bodies, not errors.
 //!
 //! # Redirects
@@ -58,6 +65,23 @@
 //! - A redirect from `https` to `http`, to another scheme, or to a URL with user information
 //!   is refused with a [`TransportErrorKind::Redirect`] error.
 //!
+//! # Retries
+//!
+//! A call that fails in a way that may pass is tried again, as [`RetryPolicy`] decides: a
+//! `GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS` or `TRACE` after a [`TransportErrorKind::Connect`],
+//! [`TransportErrorKind::Timeout`], [`TransportErrorKind::Protocol`] or
+//! [`TransportErrorKind::Io`] failure, or an answer of 429, 502, 503 or 504. Each try is the
+//! whole exchange again, redirects included, with the same request body. Between tries the
+//! calling thread sleeps: as long as the answer's `Retry-After` asks (in seconds or as an HTTP
+//! date), or else a backoff with random jitter from a source each transport seeds from the
+//! standard library's `RandomState`. A `Retry-After` longer than the policy allows, a wait
+//! that would take the call's waits past their total, or the last try ends the retries, and
+//! the last outcome is returned as it is: an error answer with its status and body, or the
+//! transport error.
+//!
+//! `POST` and `PATCH` are not tried again unless [`RetryPolicy::retry_non_idempotent`] is set,
+//! since the server may have acted on a request whose answer was lost.
+//!
 //! # Errors
 //!
 //! Each `ureq::Error` becomes a [`TransportError`] whose source is the ureq error and whose
@@ -74,10 +98,14 @@
 //! | [`TransportErrorKind::Io`] | any other failure to read or write |
 //! | [`TransportErrorKind::Other`] | the request cannot be sent as it is, such as a URL without a host |
 
+use std::collections::hash_map::RandomState;
 use std::fmt;
-
+use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Read};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
@@ -90,6 +118,7 @@ use crate::auth::Credentials;
 use crate::base_url::BaseUrl;
 use crate::client::Client;
 use crate::error::{TransportError, TransportErrorKind};
+use crate::retry::{Decision, Outcome, RetryPolicy};
 use crate::transport::Transport;
 
 /// How long connecting, TLS handshake included, may take by default: 10 seconds.
@@ -122,6 +151,7 @@ struct Settings {
     max_body_bytes: u64,
     max_redirects: u32,
     proxy_from_env: bool,
+    retry: RetryPolicy,
 }
 
 impl Default for Settings {
@@ -134,6 +164,7 @@ impl Default for Settings {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_redirects: DEFAULT_MAX_REDIRECTS,
             proxy_from_env: true,
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -154,6 +185,7 @@ impl Default for Settings {
 pub struct UreqTransport {
     agent: ureq::Agent,
     settings: Settings,
+    jitter: Jitter,
 }
 
 impl UreqTransport {
@@ -195,6 +227,11 @@ impl UreqTransport {
     /// How many redirects a call follows.
     pub fn max_redirects(&self) -> u32 {
         self.settings.max_redirects
+    }
+
+    /// When a call is tried again.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.settings.retry
     }
 }
 
@@ -289,6 +326,31 @@ impl UreqTransportBuilder {
         self
     }
 
+    /// When to try a call again, and how long to wait first; [`RetryPolicy::never`] turns
+    /// retries off. See [Retries](self#retries).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use rockit_edge::retry::RetryPolicy;
+    /// use rockit_edge::ureq_transport::UreqTransport;
+    ///
+    /// let patient = UreqTransport::builder()
+    ///     .retry(RetryPolicy {
+    ///         max_attempts: 6,
+    ///         max_total_delay: Duration::from_secs(60),
+    ///         ..RetryPolicy::default()
+    ///     })
+    ///     .build();
+    /// assert_eq!(patient.retry_policy().max_attempts, 6);
+    /// let once = UreqTransport::builder().retry(RetryPolicy::never()).build();
+    /// assert_eq!(once.retry_policy().max_attempts, 1);
+    /// ```
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry = policy;
+        self
+    }
+
     /// The transport.
     pub fn build(self) -> UreqTransport {
         let settings = self.settings;
@@ -308,7 +370,36 @@ impl UreqTransportBuilder {
             .build();
         let agent =
             ureq::Agent::with_parts(config, DefaultConnector::default(), LiteralFirst::default());
-        UreqTransport { agent, settings }
+        UreqTransport {
+            agent,
+            settings,
+            jitter: Jitter::new(),
+        }
+    }
+}
+
+/// Random numbers for the jitter of retry waits: SplitMix64 over a seed hashed with a
+/// `RandomState`, whose keys the standard library draws at random. Clones share the sequence,
+/// so that clones sharing a pool do not wait in step.
+#[derive(Clone, Debug)]
+struct Jitter(Arc<AtomicU64>);
+
+impl Jitter {
+    const STEP: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    fn new() -> Self {
+        let seed = RandomState::new().build_hasher().finish();
+        Jitter(Arc::new(AtomicU64::new(seed)))
+    }
+
+    fn next(&self) -> u64 {
+        let mut z = self
+            .0
+            .fetch_add(Self::STEP, Ordering::Relaxed)
+            .wrapping_add(Self::STEP);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
     }
 }
 
@@ -366,14 +457,51 @@ pub fn client(base: BaseUrl, credentials: Credentials) -> Client<UreqTransport> 
 
 impl Transport for UreqTransport {
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
-        let deadline = Instant::now().checked_add(self.settings.timeout_global);
         let (parts, body) = request.into_parts();
-        let mut hop = Hop {
+        let first = Hop {
             method: parts.method,
             uri: parts.uri,
             headers: parts.headers,
             body,
         };
+        let policy = &self.settings.retry;
+        let mut attempt = 1;
+        let mut waited = Duration::ZERO;
+
+        loop {
+            let result = self.exchange(first.clone());
+
+            let outcome = match &result {
+                Ok(response) => Outcome::Response {
+                    status: response.status(),
+                    headers: response.headers(),
+                },
+                Err(e) => Outcome::Failed(e.kind()),
+            };
+            let decision = policy.decide(
+                &first.method,
+                attempt,
+                waited,
+                outcome,
+                SystemTime::now(),
+                self.jitter.next(),
+            );
+            match decision {
+                Decision::Stop => return result,
+                Decision::RetryAfter(wait) => {
+                    std::thread::sleep(wait);
+                    waited = waited.saturating_add(wait);
+                    attempt += 1;
+                }
+            }
+        }
+    }
+}
+
+impl UreqTransport {
+    /// One try: the request, the redirects it leads to and the body of the last answer.
+    fn exchange(&self, mut hop: Hop) -> Result<Response<Vec<u8>>, TransportError> {
+        let deadline = Instant::now().checked_add(self.settings.timeout_global);
         let origin = Origin::of(&hop.uri).ok_or_else(|| {
             TransportError::new(
                 TransportErrorKind::Other,
@@ -423,9 +551,7 @@ impl Transport for UreqTransport {
             hop.redirect(status, &location, &origin)?;
         }
     }
-}
 
-impl UreqTransport {
     fn run(
         &self,
         hop: &Hop,
@@ -682,6 +808,7 @@ fn is_followed(status: StatusCode) -> bool {
 }
 
 /// One request of a call; a redirect turns it into the next.
+#[derive(Clone)]
 struct Hop {
     method: Method,
     uri: Uri,
@@ -1056,6 +1183,25 @@ mod tests {
             .timeout_global(Duration::MAX)
             .build();
         assert_eq!(transport.timeout_global(), LONGEST_TIMEOUT);
+    }
+
+    #[test]
+    fn jitter_differs_between_transports_and_clones_share_a_sequence() {
+        let a = Jitter::new();
+        let b = Jitter::new();
+        let shared = a.clone();
+        let from_a: Vec<u64> = (0..64).map(|_| a.next()).collect();
+        let from_shared: Vec<u64> = (0..64).map(|_| shared.next()).collect();
+        let from_b: Vec<u64> = (0..64).map(|_| b.next()).collect();
+
+        let mut all: Vec<u64> = [&from_a[..], &from_shared, &from_b].concat();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), 3 * 64);
+        let policy = RetryPolicy::default();
+        let waits: std::collections::HashSet<Duration> =
+            from_a.iter().map(|&r| policy.backoff(3, r)).collect();
+        assert!(waits.len() > 32, "{}", waits.len());
     }
 
     #[test]

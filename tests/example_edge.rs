@@ -138,6 +138,95 @@ fn ack_and_expire_succeed_and_unknown_tasks_fail_with_exit_1() {
     assert!(stdout(&out).is_empty());
 }
 
+const RUNNING_DEPLOY: &str = "ExampleOrg-sushi-0004-1739452800-deploy";
+const FAILING_DLTAR: &str = "ExampleOrg-tempura-0001-1741003200-dltar";
+
+/// The progress lines of `tasks watch` as name and status, in order.
+fn progress(err: &str) -> Vec<(String, String)> {
+    err.lines()
+        .filter(|l| !l.starts_with("edge:"))
+        .map(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            assert_eq!(words.len(), 3, "{l}");
+            assert!(words[2].ends_with('s'), "{l}");
+            assert!(words[2].trim_end_matches('s').parse::<f64>().is_ok(), "{l}");
+            (words[0].to_owned(), words[1].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn tasks_watch_follows_a_running_task_until_it_finishes() {
+    let out = run(&["tasks", "watch", RUNNING_DEPLOY]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let changes = progress(&stderr(&out));
+    let expected = [
+        (RUNNING_DEPLOY.to_owned(), "running".to_owned()),
+        (RUNNING_DEPLOY.to_owned(), "finished".to_owned()),
+    ];
+    assert_eq!(changes, expected);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].starts_with("NAME") && lines[0].contains("STATUS"),
+        "{text}"
+    );
+    let row: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(row[..2], [RUNNING_DEPLOY, "finished"]);
+    assert_eq!(row.last(), Some(&"-"));
+}
+
+#[test]
+fn tasks_watch_exits_1_naming_the_alert_when_a_task_fails() {
+    let out = run(&["tasks", "watch", RUNNING_DEPLOY, FAILING_DLTAR, "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "edge: {FAILING_DLTAR} ended failed (httpDownloadFailed)"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("1 of 2 tasks failed"), "{err}");
+    let last: Vec<String> = progress(&err)
+        .into_iter()
+        .filter(|(_, status)| status != "running")
+        .map(|(name, status)| format!("{name} {status}"))
+        .collect();
+    assert_eq!(
+        last,
+        [
+            format!("{RUNNING_DEPLOY} finished"),
+            format!("{FAILING_DLTAR} failed")
+        ]
+    );
+
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tasks = printed.as_array().unwrap();
+    assert_eq!(tasks.len(), 2);
+    assert_eq!(tasks[0]["name"], RUNNING_DEPLOY);
+    assert_eq!(tasks[0]["status"], "finished");
+    assert_eq!(tasks[1]["status"], "failed");
+    assert_eq!(
+        tasks[1]["alert"]["exception"]["httpDownloadFailed"]["httpStatus"],
+        404
+    );
+    assert!(tasks[1]["steps"]["finished"].is_string());
+}
+
+#[test]
+fn tasks_watch_of_an_unknown_task_exits_1_with_the_404() {
+    let out = run(&["tasks", "watch", "ExampleOrg-nope-0001-1-dltar"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("HTTP 404") && err.contains("not-found"),
+        "{err}"
+    );
+    assert!(stdout(&out).is_empty());
+}
+
 #[test]
 fn usage_errors_exit_2_and_say_what_is_wrong() {
     for (args, says) in [
@@ -158,6 +247,8 @@ fn usage_errors_exit_2_and_say_what_is_wrong() {
         (&["tasks", "show"][..], "missing a task name"),
         (&["tasks", "show", "a", "b"][..], "unexpected argument `b`"),
         (&["tasks", "show", ".."][..], "invalid task name"),
+        (&["tasks", "watch"][..], "missing a task name"),
+        (&["tasks", "watch", "a_b", ".."][..], "invalid task name"),
     ] {
         let out = run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

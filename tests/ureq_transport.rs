@@ -6,6 +6,7 @@ use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use http::{Method, Request};
+use rockit_edge::retry::RetryPolicy;
 use rockit_edge::tasks::GetTask;
 use rockit_edge::ureq_transport::{self, UreqTransport, UreqTransportBuilder};
 use rockit_edge::{
@@ -19,9 +20,12 @@ const TASK_JSON: &str = include_str!("fixtures/tasks_get_200.json");
 const TASK_NAME: &str = "ExampleOrg-sushi-0003-1739273968-dltar";
 
 /// Every test builds its transport here, so that a proxy named by the environment can never
-/// take requests off the loopback interface.
+/// take requests off the loopback interface. Each test is about one exchange; retries have
+/// their own tests.
 fn transport() -> UreqTransportBuilder {
-    UreqTransport::builder().proxy_from_env(false)
+    UreqTransport::builder()
+        .proxy_from_env(false)
+        .retry(RetryPolicy::never())
 }
 
 fn get(url: &str) -> Request<Vec<u8>> {

@@ -6,6 +6,7 @@
 //! cargo run --features ureq --example edge -- tasks show NAME [--json]
 //! cargo run --features ureq --example edge -- tasks ack NAME
 //! cargo run --features ureq --example edge -- tasks expire NAME
+//! cargo run --features ureq --example edge -- tasks watch NAME [NAME...] [--json]
 //! ```
 //!
 //! Without `ROCKIT_EDGE_URL` it talks to the embedded fake server. With it, it talks to that
@@ -13,7 +14,7 @@
 //! and `ROCKIT_EDGE_API_KEY`.
 //!
 //! Data goes to stdout, errors to stderr. Exit codes: 0 success, 1 an API or transport
-//! error, 2 a usage error (including a value the API would refuse, such as an empty name, and
+//! error or a watched task that failed, 2 a usage error (including a value the API would refuse, such as an empty name, and
 //! incomplete credentials in the environment).
 
 mod admin;
@@ -42,6 +43,7 @@ commands:
   tasks show NAME [--json]
   tasks ack NAME [--json]
   tasks expire NAME [--json]
+  tasks watch NAME [NAME...] [--json]
   login old ORG USER [--show-secrets] [--json]
   login new USER [--org ORG] [--refresh] [--logout] [--show-secrets] [--json]
   admin ping|versions [--json]
@@ -75,7 +77,7 @@ environment:
   ROCKIT_EDGE_ADMIN_TOKEN  admin token for admin and raw --admin
   ROCKIT_EDGE_ORIGIN_SECRET_KEY  the secret key that goes with --access-key-id
 
-exit codes: 0 success, 1 API or transport error, 2 usage error";
+exit codes: 0 success, 1 API or transport error or a watched task failed, 2 usage error";
 
 fn main() -> ExitCode {
     let args = Args::new(std::env::args().skip(1));
@@ -97,6 +99,10 @@ fn main() -> ExitCode {
             eprintln!("edge: {}", output::describe_error(&e));
             ExitCode::from(1)
         }
+        Err(Failure::Unsuccessful(why)) => {
+            eprintln!("edge: {why}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -105,6 +111,8 @@ enum Failure {
     Usage(UsageError),
     Help,
     Api(rockit_edge::Error),
+    /// The command ran, and what it watched did not go well.
+    Unsuccessful(String),
 }
 
 impl From<UsageError> for Failure {

@@ -24,17 +24,21 @@
 //! `alert`; a task without an alert has nothing to acknowledge (`409 invalid-state`).
 //! Expiring sets the status to `expired` and `steps.finished` to the current time when it
 //! has none.
+//!
+//! Reads stand in for time: every few reads of one `running` task (see
+//! `FakeEdge::set_task_progress`) move it a step on, so that watching it ends without a clock.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use http::Method;
 use serde_json::{Map, Value};
 
-use super::{percent_decode, success, Answer, Call, Failure, Params, State};
+use super::{percent_decode, success, Answer, Call, Failure, FakeEdge, Params, State};
 use crate::assumed;
 use crate::model::Field;
-use crate::tasks::{Task, TaskStatus, Timestamp};
+use crate::tasks::{Alert, Task, TaskStatus, Timestamp};
 
 /// The path of the task resource.
 pub(super) const PATH: &str = "/be/v1/tasks";
@@ -217,11 +221,161 @@ pub(super) fn handle(state: &mut State, call: &Call<'_>) -> Answer {
     get(state, &name)
 }
 
-fn get(state: &State, name: &str) -> Answer {
+fn get(state: &mut State, name: &str) -> Answer {
     let task = state
         .task(name)
         .ok_or_else(|| Failure::not_found("no such task"))?;
-    success(TASK_MEMBER, task, &[])
+    let answer = success(TASK_MEMBER, task, &[]);
+    count_read(state, name);
+    answer
+}
+
+/// The state of a task that is being worked on, and the one it ends in when all goes well;
+/// both are among [`assumed::FAKE_TASK_STATES`].
+const RUNNING: &str = "running";
+const FINISHED: &str = "finished";
+
+/// How many reads of a running task move it on, unless set otherwise.
+const DEFAULT_PROGRESS_READS: u32 = 3;
+
+/// The seeded task that fails when it ends, and how: its download finds nothing.
+const SEEDED_FAILURE: (&str, &str) = (
+    "ExampleOrg-tempura-0001-1741003200-dltar",
+    r#"{"exception": {"httpDownloadFailed": {"httpStatus": 404, "sizeBytesActual": 0,
+        "sizeBytesExpected": 2147483648}}}"#,
+);
+
+/// How running tasks move on: reads stand in for time, so that tests need no clock.
+#[derive(Debug)]
+pub(super) struct Progress {
+    /// How many reads of a running task move it on one step; 0 holds every task still.
+    reads: u32,
+    /// The reads of each running task since it last moved on.
+    counted: HashMap<String, u32>,
+    /// The alert each named task fails with the next time it ends, instead of finishing.
+    failures: HashMap<String, Alert>,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress {
+            reads: DEFAULT_PROGRESS_READS,
+            counted: HashMap::new(),
+            failures: HashMap::new(),
+        }
+    }
+}
+
+impl Progress {
+    /// The default pace, with the seeded `tempura` download bound to fail.
+    pub(super) fn seeded() -> Self {
+        let mut progress = Progress::default();
+        let (name, alert) = SEEDED_FAILURE;
+        if let Ok(alert) = serde_json::from_str(alert) {
+            progress.failures.insert(name.to_owned(), alert);
+        }
+        progress
+    }
+}
+
+impl FakeEdge {
+    /// Sets how many reads of a `running` task (`GET /be/v1/tasks/{taskName}`; lists do not
+    /// count) move it one step on: a task without `steps.started` starts, and a started one
+    /// ends, `finished` with `steps.finished` set, or `failed` with an alert when
+    /// [`FakeEdge::set_task_failure`] says so. Both times are the time of the move. The read
+    /// that completes the count still shows the task as it was; the next one shows the move.
+    ///
+    /// A fake starts at 3; 0 holds every task still. Setting the pace starts every count
+    /// again. [`FakeEdge::seeded`] has its running `tempura` download fail with an
+    /// `httpDownloadFailed` alert.
+    ///
+    /// ```
+    /// use rockit_edge::fake::FakeEdge;
+    /// use rockit_edge::tasks::GetTask;
+    /// use rockit_edge::Client;
+    ///
+    /// let fake = FakeEdge::seeded();
+    /// fake.set_task_progress(1);
+    /// let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+    /// let deploy = GetTask::new("ExampleOrg-sushi-0004-1739452800-deploy");
+    /// assert_eq!(client.send(&deploy).unwrap().status.as_str(), "running");
+    /// let ended = client.send(&deploy).unwrap();
+    /// assert_eq!(ended.status.as_str(), "finished");
+    /// assert!(ended.steps.finished.is_value());
+    /// ```
+    pub fn set_task_progress(&self, reads: u32) {
+        let mut state = self.lock();
+        state.task_progress.reads = reads;
+        state.task_progress.counted.clear();
+    }
+
+    /// Makes the task named `name` fail with `alert` the next time it ends by being read,
+    /// instead of finishing; once it has failed, it would finish the time after (as after a
+    /// retry). A later call for the same task replaces the alert.
+    ///
+    /// ```
+    /// use rockit_edge::fake::FakeEdge;
+    /// use rockit_edge::tasks::{Alert, GetTask};
+    /// use rockit_edge::Client;
+    ///
+    /// let fake = FakeEdge::seeded();
+    /// fake.set_task_progress(1);
+    /// let deploy = "ExampleOrg-sushi-0004-1739452800-deploy";
+    /// let alert: Alert = serde_json::from_str(r#"{"exception": {"error": {"httpStatus": 403}}}"#).unwrap();
+    /// fake.set_task_failure(deploy, alert.clone());
+    ///
+    /// let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+    /// client.send(&GetTask::new(deploy)).unwrap();
+    /// let failed = client.send(&GetTask::new(deploy)).unwrap();
+    /// assert!(failed.status.is_failed());
+    /// assert_eq!(failed.alert.get(), Some(&alert));
+    /// ```
+    pub fn set_task_failure(&self, name: &str, alert: Alert) {
+        self.lock()
+            .task_progress
+            .failures
+            .insert(name.to_owned(), alert);
+    }
+}
+
+/// Counts a read of the task named `name`, and moves it on when the count is complete.
+fn count_read(state: &mut State, name: &str) {
+    let progress = &mut state.task_progress;
+    let Some(task) = state
+        .task_index
+        .get(name)
+        .and_then(|&at| state.tasks.get_mut(at))
+    else {
+        return;
+    };
+    if progress.reads == 0 || task.status.as_str() != RUNNING {
+        progress.counted.remove(name);
+        return;
+    }
+    let count = progress.counted.entry(name.to_owned()).or_insert(0);
+    *count = count.saturating_add(1);
+    if *count < progress.reads {
+        return;
+    }
+    progress.counted.remove(name);
+    move_on(task, &mut progress.failures);
+}
+
+/// Moves a running task one step on; the only place where reading changes a task.
+fn move_on(task: &mut Task, failures: &mut HashMap<String, Alert>) {
+    let at = Field::Value(Timestamp::from(now()));
+    if !task.steps.started.is_value() {
+        task.steps.started = at;
+        return;
+    }
+    match failures.remove(&task.name) {
+        Some(alert) => {
+            task.status = TaskStatus::from(TaskStatus::FAILED);
+            task.alert = Field::Value(alert);
+        }
+        None => task.status = TaskStatus::from(FINISHED),
+    }
+    task.steps.finished = at;
 }
 
 /// What a list request asks for.
@@ -536,6 +690,21 @@ mod tests {
             .flat_map(|e| e.kinds())
             .collect();
         assert_eq!(kinds, ["httpDownloadFailed", "fileReadFailed", "error"]);
+    }
+
+    #[test]
+    fn progress_uses_fake_states_and_the_seeded_failure_names_a_running_task() {
+        for status in [RUNNING, FINISHED] {
+            assert!(assumed::FAKE_TASK_STATES.contains(&status), "{status}");
+        }
+        let progress = Progress::seeded();
+        let (name, alert) = progress.failures.iter().next().unwrap();
+        assert_eq!(progress.failures.len(), 1);
+        let task = seed().into_iter().find(|t| &t.name == name).unwrap();
+        assert_eq!(task.status.as_str(), RUNNING);
+        let kinds = alert.exception.get().unwrap().kinds();
+        assert_eq!(kinds, ["httpDownloadFailed"]);
+        assert!(Progress::default().failures.is_empty());
     }
 
     #[test]
