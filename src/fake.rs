@@ -45,7 +45,7 @@
 //! | 401 | `missing-credentials` | no credentials, or only part of the API-key triple |
 //! | 401 | `invalid-token` | the auth token or the API key is not known |
 //! | 401 | `invalid-credentials` | a login's user name, password or organisation is wrong |
-//! | 401 | `token-expired` | the auth token was expired with [`FakeEdge::expire_token`] |
+//! | 401 | `token-expired` | a token expired by [`FakeEdge::clock`] or [`FakeEdge::expire_token`] |
 //! | 404 | `not-found` | no endpoint at this path, or no such task |
 //! | 405 | `method-not-allowed` | the path is known but not with this method |
 //! | 409 | `invalid-state` | the task is not in a state the change applies to |
@@ -98,7 +98,7 @@ use crate::tasks::Task;
 use crate::transport::Transport;
 
 pub use admin::VALID_ADMIN_TOKEN;
-pub use login::{VALID_LOGIN_PASSWORD, VALID_LOGIN_USERNAME};
+pub use login::{TokenLifetimes, VALID_LOGIN_PASSWORD, VALID_LOGIN_USERNAME};
 pub use serve::{
     serve, Server, MAX_BODY_BYTES, MAX_CONNECTIONS, MAX_HEAD_BYTES, READ_TIMEOUT, REQUEST_DEADLINE,
 };
@@ -294,7 +294,9 @@ impl FakeEdge {
 
     /// Makes `token` a valid auth token, also when it had expired.
     pub fn add_token(&self, token: &str) {
-        self.lock().tokens.insert(token.as_bytes().to_vec(), false);
+        let mut state = self.lock();
+        state.tokens.insert(token.as_bytes().to_vec(), false);
+        state.logins.forget_expiry(token);
     }
 
     /// Makes the API key `key` of user `username` in organisation `org_name` valid.
@@ -445,9 +447,10 @@ fn authenticate(state: &State, headers: &HeaderMap) -> Result<(), Failure> {
     }
 
     if let Some(token) = token {
+        let outlived = state.logins.has_expired(token.as_bytes());
         return match state.tokens.get(token.as_bytes()) {
-            Some(false) => Ok(()),
-            Some(true) => Err(Failure::unauthorized(
+            Some(false) if !outlived => Ok(()),
+            Some(_) => Err(Failure::unauthorized(
                 TOKEN_EXPIRED,
                 "the auth token has expired",
             )),

@@ -9,6 +9,7 @@
 //! - a one-method [`Transport`] trait, which any closure satisfies, and a [`Client`] that
 //!   sends endpoints over it;
 //! - with the `ureq` feature, a blocking transport over ureq 3 ([`ureq_transport`]);
+//! - a [`session::SessionClient`] that logs in and renews its tokens before they expire;
 //! - an in-memory [`fake`] ROCKIT Edge, for examples and for testing code that uses this crate;
 //! - with the `webhooks` feature, verification of the signed requests Edge sends to webhooks
 //!   (`webhooks`).
@@ -53,6 +54,7 @@ pub mod raw;
 pub mod retry;
 pub mod roles;
 mod secret;
+pub mod session;
 pub mod subscriptions;
 pub mod tasks;
 pub mod transport;

@@ -10,12 +10,19 @@
 //! - `POST /be/v1/refresh` with a refresh token: answers a new pair; the old refresh token
 //!   stops working, access tokens already handed out keep working.
 //! - `POST /be/v1/logout` with a refresh token: ends its session; the refresh token and every
-//!   access token of the session stop working.
+//!   access token of the session stop working. An expired refresh token may still log out.
 //!
 //! Member and header names are those of [`crate::assumed::login`]. Auth and access tokens
-//! join the backend tokens every other endpoint accepts. Tokens never expire on their own
-//! (the fake has no clock); [`super::FakeEdge::expire_token`] expires an auth or access
-//! token. Every user belongs to the `Administrators` role and gets its permissions.
+//! join the backend tokens every other endpoint accepts. Every user belongs to the
+//! `Administrators` role and gets its permissions.
+//!
+//! Tokens expire by the fake's own clock, a [`ManualClock`] that starts at
+//! 2025-02-11T11:39:28Z (the seeded reference task's time) and moves only when a test calls
+//! [`FakeEdge::advance`]: examples never see a token expire, and tests decide exactly when one
+//! does. Each kind lives as [`TokenLifetimes`] says (by default the lifetimes of
+//! [`crate::login`]), and the answers say so in `expiresIn` and `refreshExpiresIn`. An
+//! expired token is answered `401 token-expired` wherever it is sent, and so is one expired
+//! early with [`FakeEdge::expire_token`].
 //!
 //! Every fake knows the user [`VALID_LOGIN_USERNAME`] of [`super::VALID_ORG_NAME`] with the
 //! password [`VALID_LOGIN_PASSWORD`]; [`super::FakeEdge::add_login`] adds others. A wrong
@@ -23,6 +30,7 @@
 //! `401 invalid-credentials`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::header::HeaderName;
 use http::{Method, StatusCode};
@@ -31,6 +39,7 @@ use serde_json::{Map, Value};
 
 use super::{
     json_response, Answer, Call, Failure, FakeEdge, State, INTERNAL_ERROR, MISSING_CREDENTIALS,
+    TOKEN_EXPIRED,
 };
 use crate::assumed::login::{LOGIN_ORG_MEMBER, LOGIN_PASSWORD_MEMBER, LOGIN_USERNAME_MEMBER};
 use crate::auth::{BESESSION_TOKEN, ORG_SELECTION_TOKEN, REFRESH_TOKEN};
@@ -43,6 +52,7 @@ use crate::login::{
 use crate::model::Field;
 use crate::names::NamePattern;
 use crate::secret::Secret;
+use crate::session::{Clock, ManualClock};
 
 /// The path of both logins.
 pub(super) const LOGIN_PATH: &str = "/be/v1/login";
@@ -60,6 +70,58 @@ pub const VALID_LOGIN_PASSWORD: &str = "fake-edge-password";
 
 /// The code of a refused user name, password or organisation.
 const INVALID_CREDENTIALS: &str = "invalid-credentials";
+
+/// Where the fake's clock starts, in seconds since the Unix epoch: the time in the name of
+/// the reference's Task Details example.
+const CLOCK_START: u64 = 1_739_273_968;
+
+/// How long the tokens a fake hands out stay valid, and whether its answers say so.
+///
+/// Lifetimes apply to tokens handed out after they are set. They are enforced to the
+/// nanosecond and announced in whole seconds.
+///
+/// ```
+/// use std::time::Duration;
+/// use rockit_edge::fake::{FakeEdge, TokenLifetimes};
+///
+/// let fake = FakeEdge::new();
+/// fake.set_token_lifetimes(TokenLifetimes {
+///     access: Duration::from_secs(60),
+///     ..TokenLifetimes::default()
+/// });
+/// assert_eq!(fake.token_lifetimes().access, Duration::from_secs(60));
+/// assert_eq!(TokenLifetimes::default().auth, rockit_edge::login::AUTH_TOKEN_LIFETIME);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenLifetimes {
+    /// Session tokens of the older login (default [`SESSION_TOKEN_LIFETIME`]).
+    pub session: Duration,
+    /// Auth tokens (default [`AUTH_TOKEN_LIFETIME`]).
+    pub auth: Duration,
+    /// Organisation selection tokens (default [`ORG_SELECTION_TOKEN_LIFETIME`]).
+    pub org_selection: Duration,
+    /// Access tokens (default [`ACCESS_TOKEN_LIFETIME`]).
+    pub access: Duration,
+    /// Refresh tokens (default [`REFRESH_TOKEN_LIFETIME`]).
+    pub refresh: Duration,
+    /// Whether answers give the lifetimes in `expiresIn` and `refreshExpiresIn` (default
+    /// yes). Without them a client assumes the defaults of [`crate::login`], which may then
+    /// be longer than what the fake enforces.
+    pub announce: bool,
+}
+
+impl Default for TokenLifetimes {
+    fn default() -> Self {
+        TokenLifetimes {
+            session: SESSION_TOKEN_LIFETIME,
+            auth: AUTH_TOKEN_LIFETIME,
+            org_selection: ORG_SELECTION_TOKEN_LIFETIME,
+            access: ACCESS_TOKEN_LIFETIME,
+            refresh: REFRESH_TOKEN_LIFETIME,
+            announce: true,
+        }
+    }
+}
 
 /// The permissions of the `Administrators` role: the most each resource allows.
 const ADMINISTRATORS: &[(&str, u32)] = &[
@@ -90,6 +152,10 @@ pub(super) struct Logins {
     refreshes: HashMap<String, RefreshSession>,
     /// Makes every token unique.
     issued: u64,
+    clock: ManualClock,
+    lifetimes: TokenLifetimes,
+    /// Token to the time it stops working, for every token handed out by logging in.
+    expiries: HashMap<String, SystemTime>,
 }
 
 #[derive(Debug)]
@@ -107,6 +173,9 @@ impl Default for Logins {
             selections: HashMap::new(),
             refreshes: HashMap::new(),
             issued: 0,
+            clock: ManualClock::new(UNIX_EPOCH + Duration::from_secs(CLOCK_START)),
+            lifetimes: TokenLifetimes::default(),
+            expiries: HashMap::new(),
         };
         logins.add(
             super::VALID_ORG_NAME,
@@ -133,6 +202,50 @@ impl Logins {
         self.issued += 1;
         format!("fake-edge-{kind}-{}", self.issued)
     }
+
+    /// A new token that expires `lifetime` from now; one whose expiry is past the largest
+    /// time the platform holds never does.
+    fn issue(&mut self, kind: &str, lifetime: Duration) -> String {
+        let token = self.token(kind);
+        if let Some(expires) = self.clock.now().checked_add(lifetime) {
+            self.expiries.insert(token.clone(), expires);
+        }
+        token
+    }
+
+    /// Whether `token`, handed out by logging in, has outlived its lifetime.
+    pub(super) fn has_expired(&self, token: &[u8]) -> bool {
+        let expires = std::str::from_utf8(token)
+            .ok()
+            .and_then(|token| self.expiries.get(token));
+        expires.is_some_and(|expires| self.clock.now() >= *expires)
+    }
+
+    /// Lets `token` live for ever.
+    pub(super) fn forget_expiry(&mut self, token: &str) {
+        self.expiries.remove(token);
+    }
+
+    /// `401 token-expired` if `token` has outlived its lifetime.
+    fn check_expiry(&self, token: &str, what: &str) -> Result<(), Failure> {
+        if self.has_expired(token.as_bytes()) {
+            return Err(Failure::new(
+                StatusCode::UNAUTHORIZED,
+                TOKEN_EXPIRED,
+                format!("the {what} has expired"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A lifetime as an answer gives it: whole seconds, when the fake announces lifetimes.
+    fn announced(&self, lifetime: Duration) -> Field<u64> {
+        if self.lifetimes.announce {
+            Field::Value(lifetime.as_secs())
+        } else {
+            Field::Absent
+        }
+    }
 }
 
 impl FakeEdge {
@@ -140,6 +253,28 @@ impl FakeEdge {
     /// new password and keeps the organisations it had.
     pub fn add_login(&self, org_name: &str, username: &str, password: &str) {
         self.lock().logins.add(org_name, username, password);
+    }
+
+    /// The fake's clock, which decides when its tokens expire. Clones share its time, so a
+    /// [`SessionClient`](crate::session::SessionClient) given this clock sees the time the
+    /// fake sees.
+    pub fn clock(&self) -> ManualClock {
+        self.lock().logins.clock.clone()
+    }
+
+    /// Moves the fake's clock forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        self.lock().logins.clock.advance(by);
+    }
+
+    /// Sets how long the tokens handed out from now on stay valid.
+    pub fn set_token_lifetimes(&self, lifetimes: TokenLifetimes) {
+        self.lock().logins.lifetimes = lifetimes;
+    }
+
+    /// How long the tokens handed out now stay valid.
+    pub fn token_lifetimes(&self) -> TokenLifetimes {
+        self.lock().logins.lifetimes
     }
 }
 
@@ -166,7 +301,8 @@ pub(super) fn login(state: &mut State, call: &Call<'_>) -> Answer {
         if !orgs.contains(&org_name) {
             return Err(refused("wrong user name or password"));
         }
-        let token = state.logins.token("session");
+        let lifetime = state.logins.lifetimes.session;
+        let token = state.logins.issue("session", lifetime);
         state
             .logins
             .sessions
@@ -178,17 +314,18 @@ pub(super) fn login(state: &mut State, call: &Call<'_>) -> Answer {
         return flat_success(&Session {
             session_token: secret(&token)?,
             permissions: Field::Value(Permissions(permissions)),
-            expires_in: Field::Value(SESSION_TOKEN_LIFETIME.as_secs()),
+            expires_in: state.logins.announced(lifetime),
             extra: Map::new(),
         });
     }
 
-    let token = state.logins.token("orgsel");
+    let lifetime = state.logins.lifetimes.org_selection;
+    let token = state.logins.issue("orgsel", lifetime);
     state.logins.selections.insert(token.clone(), username);
     flat_success(&OrgSelection {
         orgs: Field::Value(orgs.into_iter().map(LinkedOrg::Name).collect()),
         org_selection_token: secret(&token)?,
-        expires_in: Field::Value(ORG_SELECTION_TOKEN_LIFETIME.as_secs()),
+        expires_in: state.logins.announced(lifetime),
         extra: Map::new(),
     })
 }
@@ -198,6 +335,9 @@ fn select_org(state: &mut State, token: &str, body: &Map<String, Value>) -> Answ
         state.logins.selections.get(token).cloned().ok_or_else(|| {
             Failure::unauthorized(super::INVALID_TOKEN, "unknown selection token")
         })?;
+    state
+        .logins
+        .check_expiry(token, "organisation selection token")?;
     let org_name = text(body, LOGIN_ORG_MEMBER)?;
     let member = state
         .logins
@@ -218,8 +358,9 @@ fn new_pair(
     username: String,
     mut access_tokens: Vec<String>,
 ) -> Answer {
-    let access = state.logins.token("access");
-    let refresh = state.logins.token("refresh");
+    let lifetimes = state.logins.lifetimes;
+    let access = state.logins.issue("access", lifetimes.access);
+    let refresh = state.logins.issue("refresh", lifetimes.refresh);
     state.tokens.insert(access.as_bytes().to_vec(), false);
     access_tokens.push(access.clone());
     state.logins.refreshes.insert(
@@ -233,8 +374,8 @@ fn new_pair(
     flat_success(&TokenPair {
         access_token: secret(&access)?,
         refresh_token: secret(&refresh)?,
-        expires_in: Field::Value(ACCESS_TOKEN_LIFETIME.as_secs()),
-        refresh_expires_in: Field::Value(REFRESH_TOKEN_LIFETIME.as_secs()),
+        expires_in: state.logins.announced(lifetimes.access),
+        refresh_expires_in: state.logins.announced(lifetimes.refresh),
         extra: Map::new(),
     })
 }
@@ -249,11 +390,13 @@ pub(super) fn auth(state: &mut State, call: &Call<'_>) -> Answer {
             "unknown session token",
         ));
     }
-    let token = state.logins.token("auth");
+    state.logins.check_expiry(&session, "session token")?;
+    let lifetime = state.logins.lifetimes.auth;
+    let token = state.logins.issue("auth", lifetime);
     state.tokens.insert(token.as_bytes().to_vec(), false);
     flat_success(&AuthToken {
         auth_token: secret(&token)?,
-        expires_in: Field::Value(AUTH_TOKEN_LIFETIME.as_secs()),
+        expires_in: state.logins.announced(lifetime),
         extra: Map::new(),
     })
 }
@@ -262,11 +405,16 @@ pub(super) fn auth(state: &mut State, call: &Call<'_>) -> Answer {
 pub(super) fn refresh(state: &mut State, call: &Call<'_>) -> Answer {
     only_post(call)?;
     let token = required_header(call, &REFRESH_TOKEN)?;
+    if !state.logins.refreshes.contains_key(&token) {
+        return Err(unknown_refresh());
+    }
+    state.logins.check_expiry(&token, "refresh token")?;
     let session = state
         .logins
         .refreshes
         .remove(&token)
         .ok_or_else(unknown_refresh)?;
+    state.logins.forget_expiry(&token);
     new_pair(
         state,
         session.org_name,
@@ -284,8 +432,10 @@ pub(super) fn logout(state: &mut State, call: &Call<'_>) -> Answer {
         .refreshes
         .remove(&token)
         .ok_or_else(unknown_refresh)?;
+    state.logins.forget_expiry(&token);
     for access in session.access_tokens {
         state.tokens.remove(access.as_bytes());
+        state.logins.forget_expiry(&access);
     }
     flat_success(&Map::new())
 }
