@@ -210,7 +210,7 @@ impl UploadUrl {
             Some(url) => UploadUrl::parse(url),
             None => Err(InputError::new(
                 "upload URL",
-                "is missing from the answer; was the build imported from a URL?",
+                "is missing from the answer, as for a build that Edge downloads",
             )),
         }
     }
