@@ -21,6 +21,9 @@
 //!   `DELETE /be/v1/apps/{appname}`, `POST /be/v1/builds`, `POST /be/v1/deployments`,
 //!   `GET /be/v1/deployments`, `GET /be/v1/deployments/{deployment}`,
 //!   `PATCH /be/v1/deployments`, `DELETE /be/v1/deployments/{DEPLOYMENT_NAME}`
+//! - `PUT /upload/{token}`: the upload URLs that `POST /be/v1/builds` hands out, which take no
+//!   credentials (the token is the permission) and answer as an object store does; see
+//!   [`FakeEdge::uploads`]
 //!
 //! Task changes that Edge would tell webhooks about are recorded as [`WebhookCall`]s,
 //! never sent; see [`FakeEdge::webhook_calls`].
@@ -84,7 +87,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use http::header::{HeaderMap, HeaderValue, ALLOW, CONTENT_TYPE};
-use http::{Method, Request, Response, StatusCode};
+use http::{Method, Request, Response, StatusCode, Uri};
 use percent_encoding::percent_decode_str;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
@@ -98,9 +101,11 @@ use crate::tasks::Task;
 use crate::transport::Transport;
 
 pub use admin::VALID_ADMIN_TOKEN;
+pub use builds::ReceivedUpload;
 pub use login::{TokenLifetimes, VALID_LOGIN_PASSWORD, VALID_LOGIN_USERNAME};
 pub use serve::{
-    serve, Server, MAX_BODY_BYTES, MAX_CONNECTIONS, MAX_HEAD_BYTES, READ_TIMEOUT, REQUEST_DEADLINE,
+    serve, Server, MAX_BODY_BYTES, MAX_CONNECTIONS, MAX_HEAD_BYTES, MAX_UPLOAD_BYTES, READ_TIMEOUT,
+    REQUEST_DEADLINE, UPLOAD_DEADLINE,
 };
 pub use webhooks::WebhookCall;
 
@@ -388,11 +393,13 @@ const OWN_CREDENTIALS: &[(&str, Handler)] = &[
     (login::LOGOUT_PATH, login::logout),
     (admin::CURRENT_PATH, admin::handle_current),
     (admin::LEGACY_PATH, admin::handle_legacy),
+    (builds::UPLOAD_PATH, builds::handle_upload),
 ];
 
 /// One request, as a resource handler sees it.
 struct Call<'a> {
     method: &'a Method,
+    uri: &'a Uri,
     /// The path below the resource's path: empty, or starting with `/`.
     rest: &'a str,
     /// The raw query, without `?`; empty when there is none.
@@ -421,6 +428,7 @@ fn dispatch(state: &mut State, request: &Request<Vec<u8>>) -> Answer {
 
     let call = Call {
         method: request.method(),
+        uri: request.uri(),
         rest,
         query: request.uri().query().unwrap_or(""),
         body: request.body(),

@@ -9,9 +9,13 @@
 //! cargo run --features ureq --example edge -- tasks watch NAME [NAME...] [--json]
 //! ```
 //!
-//! Without `ROCKIT_EDGE_URL` it talks to the embedded fake server. With it, it talks to that
-//! server over HTTP and sends `ROCKIT_EDGE_TOKEN`, or `ROCKIT_EDGE_ORG`, `ROCKIT_EDGE_USER`
-//! and `ROCKIT_EDGE_API_KEY`.
+//! Without `ROCKIT_EDGE_URL` it talks to the embedded fake server, in memory; to upload a
+//! build (`builds import --file`) it serves the fake on 127.0.0.1 while the command runs, so
+//! that the upload URL can be reached. With it, it talks to that server over HTTP and sends
+//! `ROCKIT_EDGE_TOKEN`, or `ROCKIT_EDGE_ORG`, `ROCKIT_EDGE_USER` and `ROCKIT_EDGE_API_KEY`.
+//!
+//! Progress of an upload goes to stderr: one line rewritten in place on a terminal, a line
+//! per tenth otherwise, then a summary.
 //!
 //! Data goes to stdout, errors to stderr. Exit codes: 0 success, 1 an API or transport
 //! error or a watched task that failed, 2 a usage error (including a value the API would refuse, such as an empty name, and
@@ -61,6 +65,7 @@ commands:
   apps patch NAME [--label L] [--register D]... [--deregister D]... [--json]
   apps delete NAME [--json]
   builds import --app A --url URL [--size N] [--json]
+  builds import --app A --file PATH [--json]
   deployments list [--name N] [--status S] [--offset N] [--limit N] [--json]
   deployments show NAME [--json]
   deployments create NAME --type T [--endpoint E] [--bucket B] [--prefix P]

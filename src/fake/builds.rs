@@ -7,13 +7,17 @@
 //!   builds beyond the app's `maxBuilds` are evicted, oldest first, and the app's patches and
 //!   size follow. A new `running` `dltar` task imports the build, visible through
 //!   `GET /be/v1/tasks`: with the URL and size in its `userData.dltar` for a download, and for
-//!   an upload without them, the answer handing back an upload URL on the fake's base URL
-//!   instead (`<base>/upload/<token>`; the fake does not take uploads yet).
+//!   an upload without them, the answer handing back an upload URL instead: `/upload/{token}`
+//!   on the scheme, host and port the import was sent to, so that it is the fake's base URL
+//!   in memory and the server's address under [`crate::fake::serve`].
+//! - `PUT /upload/{token}`: takes the tar and moves the import on; see [`uploads`].
+
+mod uploads;
 
 use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use http::Method;
+use http::{Method, Uri};
 
 use super::apps::update_from_builds;
 use super::deployments::{check_name, read};
@@ -24,6 +28,9 @@ use crate::builds::{build_name, check_url, BuildImport, ImportedBuild};
 use crate::model::Field;
 use crate::names::NamePattern;
 use crate::tasks::{DltarInput, Steps, Task, TaskStatus, TaskType, Timestamp, UserData};
+
+pub use uploads::ReceivedUpload;
+pub(super) use uploads::{handle as handle_upload, is_upload_path, Adler32, UPLOAD_PATH};
 
 /// The path of the build resource.
 pub(super) const PATH: &str = "/be/v1/builds";
@@ -39,11 +46,11 @@ pub(super) struct Build {
     pub(super) size_bytes: Option<u64>,
 }
 
-/// The builds of every app, oldest first, and how many upload URLs were handed out.
+/// The builds of every app, oldest first, and the upload URLs handed out.
 #[derive(Debug, Default)]
 pub(super) struct Builds {
     by_app: BTreeMap<String, Vec<Build>>,
-    uploads: u64,
+    uploads: uploads::Uploads,
 }
 
 impl Builds {
@@ -57,7 +64,7 @@ impl Builds {
 pub(super) fn seed(builds: Vec<(String, Vec<Build>)>) -> Builds {
     Builds {
         by_app: builds.into_iter().collect(),
-        uploads: 0,
+        uploads: uploads::Uploads::default(),
     }
 }
 
@@ -81,10 +88,18 @@ pub(super) fn handle(state: &mut State, call: &Call<'_>) -> Answer {
     if *call.method != Method::POST {
         return Err(Failure::method_not_allowed("POST"));
     }
-    import(state, call.body)
+    import(state, call.body, &origin(call.uri))
 }
 
-fn import(state: &mut State, body: &[u8]) -> Answer {
+/// `scheme://host:port` of the request, where the upload URLs it hands out point.
+fn origin(uri: &Uri) -> String {
+    match (uri.scheme_str(), uri.authority()) {
+        (Some(scheme), Some(authority)) => format!("{scheme}://{authority}"),
+        _ => BASE_URL.to_owned(),
+    }
+}
+
+fn import(state: &mut State, body: &[u8], origin: &str) -> Answer {
     let import: BuildImport = read(body)?;
     let app_name = import.app_name;
     if app_name.trim().is_empty() {
@@ -128,11 +143,12 @@ fn import(state: &mut State, body: &[u8]) -> Answer {
         unix_seconds()
     );
     let upload_url = if url.is_none() {
-        state.builds.uploads += 1;
-        Some(format!(
-            "{BASE_URL}/upload/{app_name}-{name}-{:08x}",
-            state.builds.uploads
-        ))
+        Some(
+            state
+                .builds
+                .uploads
+                .hand_out(origin, &app_name, number, &task_name),
+        )
     } else {
         None
     };

@@ -1,5 +1,6 @@
 //! A small HTTP/1.1 server on `127.0.0.1` in front of any [`Transport`].
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -13,14 +14,20 @@ use http::header::TRANSFER_ENCODING;
 use http::header::{HeaderMap, HeaderName, HeaderValue, CONNECTION, CONTENT_LENGTH, EXPECT};
 use http::{Method, Request, Response, StatusCode, Uri, Version};
 
-use super::error_response;
+use super::builds::{is_upload_path, Adler32};
+use super::{error_response, FakeEdge};
 use crate::base_url::BaseUrl;
 use crate::transport::Transport;
 
 /// The most bytes a request line and its headers may take.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
-/// The most bytes a request body may take.
+/// The most bytes a request body may take, except a build upload.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// The most bytes a build upload to the [`FakeEdge`] may take: 64 GiB. Uploads are counted
+/// as they arrive, never kept, so the limit costs no memory.
+pub const MAX_UPLOAD_BYTES: u64 = 64 * 1024 * 1024 * 1024;
+/// How long one build upload may take to arrive in full: an hour.
+pub const UPLOAD_DEADLINE: Duration = Duration::from_secs(60 * 60);
 /// The most connections served at once; further ones are answered `503` and closed.
 pub const MAX_CONNECTIONS: usize = 64;
 /// How long a connection may stay silent, between requests or within one.
@@ -29,6 +36,8 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
 pub const REQUEST_DEADLINE: Duration = Duration::from_secs(60);
 
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Build uploads are read through a buffer of this size.
+const UPLOAD_CHUNK: usize = 256 * 1024;
 /// After an error answer, how much of what the client still sends is read and dropped, so
 /// that closing does not reset the connection before the client has read the answer.
 const DRAIN_LIMIT: usize = 1024 * 1024;
@@ -49,14 +58,21 @@ const BAD_GATEWAY: &str = "bad-gateway";
 /// full URL (`http://127.0.0.1:{port}/path?query`) and every header, and its response is
 /// written back as it is, with `Content-Length` set by the server.
 ///
+/// When `transport` is a [`FakeEdge`], a `PUT` to one of the upload URLs it hands out
+/// (`/upload/{token}`) is not buffered: its body is counted and checksummed as it arrives,
+/// whatever its size up to [`MAX_UPLOAD_BYTES`], and the fake is told once the whole body is
+/// in (see [`FakeEdge::uploads`]). Such a body may take [`UPLOAD_DEADLINE`] to arrive, and
+/// must come with `Content-Length`. A URL that cannot take the body is answered before the
+/// body is read, without `100 Continue` to a client that asked for it.
+///
 /// What goes wrong at the HTTP level is answered with the fake's error body and the
 /// connection is closed:
 ///
 /// | status | code | when |
 /// |---|---|---|
 /// | 400 | `bad-request` | the bytes are not an HTTP/1.x request |
-/// | 411 | `length-required` | the body is sent with `Transfer-Encoding` |
-/// | 413 | `too-large` | the body is larger than [`MAX_BODY_BYTES`] |
+/// | 411 | `length-required` | the body is sent with `Transfer-Encoding`, or an upload without `Content-Length` |
+/// | 413 | `too-large` | the body is larger than [`MAX_BODY_BYTES`], an upload larger than [`MAX_UPLOAD_BYTES`] |
 /// | 431 | `too-large` | request line and headers are larger than [`MAX_HEAD_BYTES`] |
 /// | 502 | `bad-gateway` | the transport failed (the connection stays open) |
 /// | 503 | `too-many-connections` | [`MAX_CONNECTIONS`] connections are open already |
@@ -86,12 +102,14 @@ pub fn serve<T: Transport + Send + Sync + 'static>(transport: T) -> io::Result<S
         connections: Mutex::new(Connections::default()),
     });
 
+    // A generic server cannot ask its transport for uploads; only the fake takes them.
+    let uploads = (&transport as &dyn Any).downcast_ref::<FakeEdge>().cloned();
     let accept = {
         let shared = Arc::clone(&shared);
         let transport = Arc::new(transport);
         thread::Builder::new()
             .name("fake-edge-accept".into())
-            .spawn(move || accept_loop(&listener, &shared, &transport, &origin))?
+            .spawn(move || accept_loop(&listener, &shared, &transport, &origin, uploads))?
     };
 
     Ok(Server {
@@ -203,6 +221,7 @@ fn accept_loop<T: Transport + Send + Sync + 'static>(
     shared: &Arc<Shared>,
     transport: &Arc<T>,
     origin: &str,
+    uploads: Option<FakeEdge>,
 ) {
     let mut workers: Vec<JoinHandle<()>> = Vec::new();
     for incoming in listener.incoming() {
@@ -226,10 +245,16 @@ fn accept_loop<T: Transport + Send + Sync + 'static>(
         };
         let transport = Arc::clone(transport);
         let origin = origin.to_owned();
+        let uploads = uploads.clone();
         let spawned = thread::Builder::new()
             .name("fake-edge-connection".into())
             .spawn(move || {
-                Connection::new(stream).serve(&*transport, &registration.shared, &origin);
+                Connection::new(stream).serve(
+                    &*transport,
+                    &registration.shared,
+                    &origin,
+                    uploads.as_ref(),
+                );
             });
         // When no thread can be had, the closure is dropped with its socket, which closes it.
         if let Ok(worker) = spawned {
@@ -302,6 +327,9 @@ impl Reject {
 /// What reading the next request gave.
 enum Next {
     Request(Box<Request<Vec<u8>>>, Close),
+    /// A build upload whose head has been read: the request without its body, and the
+    /// body's length. The buffer holds the start of the body.
+    Upload(Box<Request<Vec<u8>>>, u64, Close),
     Reject(Reject),
     /// The client closed, fell silent, or the read failed: close without answering.
     Done,
@@ -324,9 +352,15 @@ impl Connection {
         }
     }
 
-    fn serve<T: Transport>(mut self, transport: &T, shared: &Shared, origin: &str) {
+    fn serve<T: Transport>(
+        mut self,
+        transport: &T,
+        shared: &Shared,
+        origin: &str,
+        uploads: Option<&FakeEdge>,
+    ) {
         while !shared.stopping() {
-            match self.next_request(origin) {
+            match self.next_request(origin, uploads.is_some()) {
                 Next::Request(request, close) => {
                     let head_only = request.method() == Method::HEAD;
                     let response = match transport.send(*request) {
@@ -343,12 +377,15 @@ impl Connection {
                         return;
                     }
                 }
+                Next::Upload(request, len, close) => {
+                    let Some(fake) = uploads else { return };
+                    if !self.take_upload(fake, &request, len, close, shared) {
+                        return;
+                    }
+                }
                 Next::Reject(reject) => {
                     let response = error_response(reject.status, reject.code, reject.message);
-                    let _ = self
-                        .stream
-                        .write_all(&encode_response(&response, false, Close::Yes));
-                    self.drain();
+                    self.refuse(&response);
                     return;
                 }
                 Next::Done => return,
@@ -356,8 +393,83 @@ impl Connection {
         }
     }
 
-    /// Reads until a whole request has arrived, or until it is clear none will.
-    fn next_request(&mut self, origin: &str) -> Next {
+    /// Answers with `response`, then ends the connection.
+    fn refuse(&mut self, response: &Response<Vec<u8>>) {
+        let _ = self
+            .stream
+            .write_all(&encode_response(response, false, Close::Yes));
+        self.drain();
+    }
+
+    /// Streams an upload's body of `len` bytes into a count and checksum and hands them to
+    /// the fake; whether the connection stays open.
+    fn take_upload(
+        &mut self,
+        fake: &FakeEdge,
+        request: &Request<Vec<u8>>,
+        len: u64,
+        close: Close,
+        shared: &Shared,
+    ) -> bool {
+        let token = match fake.begin_upload(request.uri().path()) {
+            Ok(token) => token,
+            Err(response) => {
+                self.refuse(&response);
+                return false;
+            }
+        };
+        let started = Instant::now();
+        let mut received = 0_u64;
+        let mut checksum = Adler32::default();
+
+        let buffered =
+            usize::try_from(len).map_or(self.buffer.len(), |len| len.min(self.buffer.len()));
+        checksum.update(&self.buffer[..buffered]);
+        self.buffer.drain(..buffered);
+        received += buffered as u64;
+        if received < len && expects_continue(request.headers()) {
+            let interim = b"HTTP/1.1 100 Continue\r\n\r\n";
+            if self.stream.write_all(interim).is_err() {
+                fake.abort_upload(&token);
+                return false;
+            }
+        }
+
+        let mut chunk = vec![0_u8; UPLOAD_CHUNK];
+        while received < len {
+            if shared.stopping() || started.elapsed() > UPLOAD_DEADLINE {
+                fake.abort_upload(&token);
+                return false;
+            }
+            // Never past the body: what follows is the next request.
+            let want =
+                usize::try_from(len - received).map_or(chunk.len(), |left| left.min(chunk.len()));
+            match self.stream.read(&mut chunk[..want]) {
+                Ok(0) => {
+                    fake.abort_upload(&token);
+                    return false;
+                }
+                Ok(n) => {
+                    checksum.update(&chunk[..n]);
+                    received += n as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    fake.abort_upload(&token);
+                    return false;
+                }
+            }
+        }
+
+        let response = fake.finish_upload(&token, received, checksum.value());
+        let close = if shared.stopping() { Close::Yes } else { close };
+        let bytes = encode_response(&response, false, close);
+        self.stream.write_all(&bytes).is_ok() && close != Close::Yes
+    }
+
+    /// Reads until a whole request has arrived, or until it is clear none will; for a build
+    /// upload, when `uploads` are taken, until its head has arrived.
+    fn next_request(&mut self, origin: &str, uploads: bool) -> Next {
         let started = Instant::now();
 
         let head_end = loop {
@@ -395,13 +507,38 @@ impl Connection {
             Ok(head) => head,
             Err(reject) => return Next::Reject(reject),
         };
-        let body_len = match body_length(&head.headers) {
+        let close = close_after(head.version, &head.headers);
+        let mut request = match build_request(head, Vec::new(), origin) {
+            Ok(request) => request,
+            Err(reject) => return Next::Reject(reject),
+        };
+        let upload =
+            uploads && request.method() == Method::PUT && is_upload_path(request.uri().path());
+        let limit = if upload {
+            MAX_UPLOAD_BYTES
+        } else {
+            MAX_BODY_BYTES as u64
+        };
+        let body_len = match body_length(request.headers(), limit) {
             Ok(len) => len,
             Err(reject) => return Next::Reject(reject),
         };
 
-        let wanted = head_end + body_len;
-        if self.buffer.len() < wanted && expects_continue(&head.headers) {
+        if upload {
+            if !request.headers().contains_key(CONTENT_LENGTH) {
+                return Next::Reject(Reject {
+                    status: StatusCode::LENGTH_REQUIRED,
+                    code: LENGTH_REQUIRED,
+                    message: "send the upload with Content-Length",
+                });
+            }
+            self.buffer.drain(..head_end);
+            return Next::Upload(Box::new(request), body_len, close);
+        }
+
+        // Within `MAX_BODY_BYTES`, so it fits.
+        let wanted = head_end + usize::try_from(body_len).unwrap_or(MAX_BODY_BYTES);
+        if self.buffer.len() < wanted && expects_continue(request.headers()) {
             let interim = b"HTTP/1.1 100 Continue\r\n\r\n";
             if self.stream.write_all(interim).is_err() {
                 return Next::Done;
@@ -413,14 +550,9 @@ impl Connection {
                 Ok(false) | Err(_) => return Next::Done,
             }
         }
-        let body = self.buffer[head_end..wanted].to_vec();
+        *request.body_mut() = self.buffer[head_end..wanted].to_vec();
         self.buffer.drain(..wanted);
-
-        let close = close_after(head.version, &head.headers);
-        match build_request(head, body, origin) {
-            Ok(request) => Next::Request(Box::new(request), close),
-            Err(reject) => Next::Reject(reject),
-        }
+        Next::Request(Box::new(request), close)
     }
 
     /// Reads more bytes into the buffer; `Ok(false)` at the end of the stream.
@@ -568,8 +700,8 @@ fn trim_whitespace(mut bytes: &[u8]) -> &[u8] {
     bytes
 }
 
-/// The length of the body: `Content-Length`, or none.
-fn body_length(headers: &HeaderMap) -> Result<usize, Reject> {
+/// The length of the body: `Content-Length`, or none; at most `limit`.
+fn body_length(headers: &HeaderMap, limit: u64) -> Result<u64, Reject> {
     if headers.contains_key(TRANSFER_ENCODING) {
         return Err(Reject {
             status: StatusCode::LENGTH_REQUIRED,
@@ -587,8 +719,8 @@ fn body_length(headers: &HeaderMap) -> Result<usize, Reject> {
             }
             let parsed = std::str::from_utf8(part)
                 .ok()
-                .and_then(|text| text.parse::<usize>().ok())
-                .unwrap_or(usize::MAX);
+                .and_then(|text| text.parse::<u64>().ok())
+                .unwrap_or(u64::MAX);
             if length.is_some_and(|known| known != parsed) {
                 return Err(Reject::bad_request("Content-Length values differ"));
             }
@@ -596,7 +728,7 @@ fn body_length(headers: &HeaderMap) -> Result<usize, Reject> {
         }
     }
     match length {
-        Some(len) if len > MAX_BODY_BYTES => Err(Reject {
+        Some(len) if len > limit => Err(Reject {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             code: TOO_LARGE,
             message: "the request body is too large",
@@ -744,7 +876,7 @@ mod tests {
 
     #[test]
     fn body_length_comes_from_content_length_only() {
-        let lengths = |text: &str| body_length(&head(text).unwrap().headers);
+        let lengths = |text: &str| body_length(&head(text).unwrap().headers, 1 << 24);
         assert_eq!(lengths("GET / HTTP/1.1"), Ok(0));
         assert_eq!(lengths("GET / HTTP/1.1\r\nContent-Length: 12"), Ok(12));
         assert_eq!(
@@ -844,7 +976,7 @@ mod tests {
         #[test]
         fn any_bytes_parse_or_are_refused_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             if let Ok(head) = parse_head(&bytes) {
-                let _ = body_length(&head.headers);
+                let _ = body_length(&head.headers, MAX_UPLOAD_BYTES);
                 let _ = build_request(head, Vec::new(), "http://127.0.0.1:1");
             }
         }
@@ -856,7 +988,7 @@ mod tests {
         ) {
             let text = std::iter::once(line).chain(headers).collect::<Vec<_>>().join("\r\n");
             if let Ok(head) = parse_head(text.as_bytes()) {
-                let _ = body_length(&head.headers);
+                let _ = body_length(&head.headers, MAX_UPLOAD_BYTES);
                 let _ = build_request(head, Vec::new(), "http://127.0.0.1:1");
             }
         }
