@@ -21,8 +21,7 @@ use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{Error, InputError};
 use crate::model::{model, Field};
 use crate::names::NamePattern;
-use crate::page::Page;
-use crate::pager::Paged;
+use crate::page::{list_request, ListParams, Page};
 use crate::tasks::Timestamp;
 
 const APPS: &str = "/be/v1/apps";
@@ -318,10 +317,8 @@ fn push_fields(query: &mut Query, fields: &[String]) -> Result<(), InputError> {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListApps {
-    offset: Option<u64>,
-    limit: Option<u64>,
+    list: ListParams,
     fields: Vec<String>,
-    params: Vec<(String, String)>,
 }
 
 impl ListApps {
@@ -330,46 +327,14 @@ impl ListApps {
         ListApps::default()
     }
 
-    /// Skips this many apps.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// Returns at most this many apps (at least 1).
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
     /// Returns only these members of each app; call again to add more.
     pub fn fields<S: Into<String>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
         self.fields.extend(fields.into_iter().map(Into::into));
         self
     }
-
-    /// Adds any other query parameter, sent as given.
-    pub fn param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.params.push((key.into(), value.into()));
-        self
-    }
 }
 
-impl Paged for ListApps {
-    type Item = App;
-
-    fn page_offset(&self) -> u64 {
-        self.offset.unwrap_or(0)
-    }
-
-    fn page_limit(&self) -> Option<u64> {
-        self.limit
-    }
-
-    fn at_offset(&self, offset: u64) -> Self {
-        self.clone().offset(offset)
-    }
-}
+list_request!(ListApps, App);
 
 impl Endpoint for ListApps {
     type Output = Page<App>;
@@ -383,14 +348,9 @@ impl Endpoint for ListApps {
     }
 
     fn query(&self, query: &mut Query) -> Result<(), InputError> {
-        if self.limit == Some(0) {
-            return Err(InputError::new("limit", "must be at least 1"));
-        }
-        query
-            .push_opt("offset", self.offset)
-            .push_opt("limit", self.limit);
+        self.list.write_head(query)?;
         push_fields(query, &self.fields)?;
-        query.extend(&self.params);
+        self.list.write_tail(query);
         Ok(())
     }
 

@@ -19,14 +19,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::assumed::deployments as assumed;
-use crate::assumed::QUERY_ORDER;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{Error, InputError};
 use crate::model::{model, open_enum, Field};
 use crate::names::NamePattern;
-use crate::page::Page;
-use crate::pager::Paged;
+use crate::page::{list_request, ListParams, Page};
 use crate::tasks::Timestamp;
 
 const DEPLOYMENTS: &str = "/be/v1/deployments";
@@ -530,34 +528,19 @@ fn deployment_path(name: &str) -> Result<String, InputError> {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListDeployments {
-    offset: Option<u64>,
-    limit: Option<u64>,
+    list: ListParams,
     name: Option<String>,
     status: Option<String>,
     created_from: Option<String>,
     created_to: Option<String>,
     updated_from: Option<String>,
     updated_to: Option<String>,
-    order: Vec<String>,
-    params: Vec<(String, String)>,
 }
 
 impl ListDeployments {
     /// All deployments, first page, server's default page size.
     pub fn new() -> Self {
         ListDeployments::default()
-    }
-
-    /// Skips this many deployments.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// Returns at most this many deployments (at least 1).
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = Some(limit);
-        self
     }
 
     /// Only deployments whose name matches (the server matches partially).
@@ -601,36 +584,9 @@ impl ListDeployments {
         self.updated_to = Some(time.into());
         self
     }
-
-    /// Sorts by `field`, ascending or descending; call again for further keys.
-    pub fn order_by(mut self, field: &str, descending: bool) -> Self {
-        let sign = if descending { '-' } else { '+' };
-        self.order.push(format!("[{sign}{field}]"));
-        self
-    }
-
-    /// Adds any other query parameter, sent as given.
-    pub fn param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.params.push((key.into(), value.into()));
-        self
-    }
 }
 
-impl Paged for ListDeployments {
-    type Item = Deployment;
-
-    fn page_offset(&self) -> u64 {
-        self.offset.unwrap_or(0)
-    }
-
-    fn page_limit(&self) -> Option<u64> {
-        self.limit
-    }
-
-    fn at_offset(&self, offset: u64) -> Self {
-        self.clone().offset(offset)
-    }
-}
+list_request!(ListDeployments, Deployment);
 
 impl Endpoint for ListDeployments {
     type Output = Page<Deployment>;
@@ -644,12 +600,8 @@ impl Endpoint for ListDeployments {
     }
 
     fn query(&self, query: &mut Query) -> Result<(), InputError> {
-        if self.limit == Some(0) {
-            return Err(InputError::new("limit", "must be at least 1"));
-        }
+        self.list.write_head(query)?;
         query
-            .push_opt("offset", self.offset)
-            .push_opt("limit", self.limit)
             .push_opt(assumed::DEPLOYMENTS_QUERY_NAME, self.name.as_ref())
             .push_opt(assumed::DEPLOYMENTS_QUERY_STATUS, self.status.as_ref())
             .push_opt(
@@ -668,10 +620,7 @@ impl Endpoint for ListDeployments {
                 assumed::DEPLOYMENTS_QUERY_UPDATED_TO,
                 self.updated_to.as_ref(),
             );
-        for order in &self.order {
-            query.push(QUERY_ORDER, order);
-        }
-        query.extend(&self.params);
+        self.list.write_tail(query);
         Ok(())
     }
 

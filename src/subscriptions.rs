@@ -21,14 +21,12 @@ use crate::assumed::subscriptions::{
     SUBSCRIPTIONS_NAME_MEMBER, SUBSCRIPTIONS_SECRET_MEMBER, SUBSCRIPTIONS_SLACK_MEMBER,
     SUBSCRIPTIONS_WEBHOOK_MEMBER,
 };
-use crate::assumed::QUERY_ORDER;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{Error, InputError};
 use crate::login::decode_body;
 use crate::model::{model, open_enum};
-use crate::page::Page;
-use crate::pager::Paged;
+use crate::page::{list_request, ListParams, Page};
 use crate::secret::Secret;
 use crate::tasks::Exception;
 
@@ -296,10 +294,7 @@ impl Endpoint for Subscribe {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListSubscriptions {
-    offset: Option<u64>,
-    limit: Option<u64>,
-    order: Vec<String>,
-    params: Vec<(String, String)>,
+    list: ListParams,
 }
 
 impl ListSubscriptions {
@@ -308,52 +303,13 @@ impl ListSubscriptions {
         ListSubscriptions::default()
     }
 
-    /// Skips this many subscriptions.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// Returns at most this many subscriptions (at least 1).
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
     /// Sorts by name, ascending or descending.
     pub fn order_by_name(self, descending: bool) -> Self {
         self.order_by("name", descending)
     }
-
-    /// Sorts by `field`, ascending or descending; call again for further keys.
-    pub fn order_by(mut self, field: &str, descending: bool) -> Self {
-        let sign = if descending { '-' } else { '+' };
-        self.order.push(format!("[{sign}{field}]"));
-        self
-    }
-
-    /// Adds any other query parameter, sent as given.
-    pub fn param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.params.push((key.into(), value.into()));
-        self
-    }
 }
 
-impl Paged for ListSubscriptions {
-    type Item = Subscription;
-
-    fn page_offset(&self) -> u64 {
-        self.offset.unwrap_or(0)
-    }
-
-    fn page_limit(&self) -> Option<u64> {
-        self.limit
-    }
-
-    fn at_offset(&self, offset: u64) -> Self {
-        self.clone().offset(offset)
-    }
-}
+list_request!(ListSubscriptions, Subscription);
 
 impl Endpoint for ListSubscriptions {
     type Output = Page<Subscription>;
@@ -367,16 +323,8 @@ impl Endpoint for ListSubscriptions {
     }
 
     fn query(&self, query: &mut Query) -> Result<(), InputError> {
-        if self.limit == Some(0) {
-            return Err(InputError::new("limit", "must be at least 1"));
-        }
-        query
-            .push_opt("offset", self.offset)
-            .push_opt("limit", self.limit);
-        for order in &self.order {
-            query.push(QUERY_ORDER, order);
-        }
-        query.extend(&self.params);
+        self.list.write_head(query)?;
+        self.list.write_tail(query);
         Ok(())
     }
 

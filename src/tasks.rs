@@ -16,8 +16,7 @@ use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{Error, InputError};
 use crate::model::{model, open_enum};
-use crate::page::Page;
-use crate::pager::Paged;
+use crate::page::{list_request, ListParams, Page};
 
 const TASKS: &str = "/be/v1/tasks";
 
@@ -297,34 +296,19 @@ impl Endpoint for GetTask {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListTasks {
-    offset: Option<u64>,
-    limit: Option<u64>,
+    list: ListParams,
     app_name: Option<String>,
     group: Option<String>,
     status: Option<String>,
     task_type: Option<TaskType>,
     created_from: Option<String>,
     created_to: Option<String>,
-    order: Vec<String>,
-    params: Vec<(String, String)>,
 }
 
 impl ListTasks {
     /// All tasks, first page, server's default page size.
     pub fn new() -> Self {
         ListTasks::default()
-    }
-
-    /// Skips this many tasks.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// Returns at most this many tasks (at least 1).
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = Some(limit);
-        self
     }
 
     /// Only tasks of apps whose name matches (the server matches partially).
@@ -362,36 +346,9 @@ impl ListTasks {
         self.created_to = Some(time.into());
         self
     }
-
-    /// Sorts by `field`, ascending or descending; call again for further keys.
-    pub fn order_by(mut self, field: &str, descending: bool) -> Self {
-        let sign = if descending { '-' } else { '+' };
-        self.order.push(format!("[{sign}{field}]"));
-        self
-    }
-
-    /// Adds any other query parameter, sent as given.
-    pub fn param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.params.push((key.into(), value.into()));
-        self
-    }
 }
 
-impl Paged for ListTasks {
-    type Item = Task;
-
-    fn page_offset(&self) -> u64 {
-        self.offset.unwrap_or(0)
-    }
-
-    fn page_limit(&self) -> Option<u64> {
-        self.limit
-    }
-
-    fn at_offset(&self, offset: u64) -> Self {
-        self.clone().offset(offset)
-    }
-}
+list_request!(ListTasks, Task);
 
 impl Endpoint for ListTasks {
     type Output = Page<Task>;
@@ -405,12 +362,8 @@ impl Endpoint for ListTasks {
     }
 
     fn query(&self, query: &mut Query) -> Result<(), InputError> {
-        if self.limit == Some(0) {
-            return Err(InputError::new("limit", "must be at least 1"));
-        }
+        self.list.write_head(query)?;
         query
-            .push_opt("offset", self.offset)
-            .push_opt("limit", self.limit)
             .push_opt("appName", self.app_name.as_ref())
             .push_opt(assumed::TASKS_QUERY_GROUP, self.group.as_ref())
             .push_opt(assumed::TASKS_QUERY_STATUS, self.status.as_ref())
@@ -420,10 +373,7 @@ impl Endpoint for ListTasks {
                 self.created_from.as_ref(),
             )
             .push_opt(assumed::TASKS_QUERY_CREATED_TO, self.created_to.as_ref());
-        for order in &self.order {
-            query.push(assumed::QUERY_ORDER, order);
-        }
-        query.extend(&self.params);
+        self.list.write_tail(query);
         Ok(())
     }
 
