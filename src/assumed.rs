@@ -65,3 +65,9 @@ pub const TASK_PATCH_EXPIRE: &str = "expire";
 
 /// Task states the fake server uses besides the reference's `failed`.
 pub const FAKE_TASK_STATES: &[&str] = &["running", "finished", "warning", "expired"];
+
+/// Task states that end a task in failure (besides the reference's `failed`).
+pub const TASK_FAILURE_STATES: &[&str] = &["failed", "error", "expired"];
+
+/// Task states that end a task well; a task whose `steps.finished` is set has ended too.
+pub const TASK_SUCCESS_STATES: &[&str] = &["finished", "success", "done", "warning"];

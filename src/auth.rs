@@ -79,7 +79,9 @@ impl Credentials {
         username: impl AsRef<str>,
         api_key: impl AsRef<str>,
     ) -> Result<Self, InputError> {
-        Ok(Credentials::ApiKey(ApiKey::new(org_name, username, api_key)?))
+        Ok(Credentials::ApiKey(ApiKey::new(
+            org_name, username, api_key,
+        )?))
     }
 
     /// A backend session token.
@@ -122,7 +124,10 @@ impl Credentials {
         matches!(
             (auth, self),
             (Auth::None, _)
-                | (Auth::Backend, Credentials::BackendToken(_) | Credentials::ApiKey(_))
+                | (
+                    Auth::Backend,
+                    Credentials::BackendToken(_) | Credentials::ApiKey(_)
+                )
                 | (Auth::BackendToken, Credentials::BackendToken(_))
                 | (Auth::Session, Credentials::SessionToken(_))
                 | (Auth::Admin, Credentials::AdminToken(_))
@@ -144,7 +149,10 @@ impl Credentials {
             };
             return Err(InputError::new(
                 "credentials",
-                format!("this endpoint takes {wanted}, not {}", self.kind_with_article()),
+                format!(
+                    "this endpoint takes {wanted}, not {}",
+                    self.kind_with_article()
+                ),
             ));
         }
         match self {
@@ -261,8 +269,13 @@ mod tests {
             "invalid credentials: this endpoint takes an admin token, not an API key"
         );
         let token = Credentials::backend_token("t").unwrap();
-        let err = token.apply(Auth::Session, &mut HeaderMap::new()).unwrap_err();
-        assert!(err.to_string().ends_with("not a backend auth token"), "{err}");
+        let err = token
+            .apply(Auth::Session, &mut HeaderMap::new())
+            .unwrap_err();
+        assert!(
+            err.to_string().ends_with("not a backend auth token"),
+            "{err}"
+        );
         let mut h = HeaderMap::new();
         key.apply(Auth::None, &mut h).unwrap();
         assert!(h.is_empty());
@@ -270,12 +283,23 @@ mod tests {
 
     #[test]
     fn bad_values_are_refused_without_being_echoed() {
-        for bad in ["", " S3CR", "S3CR ", "S3\rCR", "S3\nCR", "S3\0CR", "S3CR\u{e9}"] {
+        for bad in [
+            "",
+            " S3CR",
+            "S3CR ",
+            "S3\rCR",
+            "S3\nCR",
+            "S3\0CR",
+            "S3CR\u{e9}",
+        ] {
             let err = Credentials::api_key("Org", "bot", bad).unwrap_err();
             assert_eq!(err.what(), "API key");
             assert!(!err.to_string().contains("S3"), "{err}");
         }
         let err = Credentials::api_key("Or\ng", "bot", "k").unwrap_err();
-        assert_eq!(err.to_string(), "invalid organisation name: must not contain CR or LF");
+        assert_eq!(
+            err.to_string(),
+            "invalid organisation name: must not contain CR or LF"
+        );
     }
 }

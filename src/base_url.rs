@@ -44,12 +44,7 @@ impl BaseUrl {
         let scheme = match uri.scheme() {
             Some(s) if *s == Scheme::HTTP || *s == Scheme::HTTPS => s.clone(),
             Some(_) => return Err(InputError::new(WHAT, "scheme must be http or https")),
-            None => {
-                return Err(InputError::new(
-                    WHAT,
-                    "must start with http:// or https://",
-                ))
-            }
+            None => return Err(InputError::new(WHAT, "must start with http:// or https://")),
         };
         let authority = match uri.authority() {
             Some(a) if a.as_str().contains('@') => {
@@ -66,7 +61,10 @@ impl BaseUrl {
         }
         let prefix = uri.path().trim_end_matches('/');
         if prefix.contains("//") {
-            return Err(InputError::new(WHAT, "path must not contain an empty segment"));
+            return Err(InputError::new(
+                WHAT,
+                "path must not contain an empty segment",
+            ));
         }
         let prefix = prefix.to_owned();
         let origin_and_prefix = format!("{scheme}://{authority}{prefix}");
@@ -144,12 +142,28 @@ mod tests {
     fn joining_keeps_exactly_one_slash() {
         for (base, want) in [
             ("https://e.example.com", "https://e.example.com/be/v1/tasks"),
-            ("https://e.example.com/", "https://e.example.com/be/v1/tasks"),
-            ("https://e.example.com/api", "https://e.example.com/api/be/v1/tasks"),
-            ("https://e.example.com/api/", "https://e.example.com/api/be/v1/tasks"),
-            ("http://127.0.0.1:8080/a/b///", "http://127.0.0.1:8080/a/b/be/v1/tasks"),
+            (
+                "https://e.example.com/",
+                "https://e.example.com/be/v1/tasks",
+            ),
+            (
+                "https://e.example.com/api",
+                "https://e.example.com/api/be/v1/tasks",
+            ),
+            (
+                "https://e.example.com/api/",
+                "https://e.example.com/api/be/v1/tasks",
+            ),
+            (
+                "http://127.0.0.1:8080/a/b///",
+                "http://127.0.0.1:8080/a/b/be/v1/tasks",
+            ),
         ] {
-            assert_eq!(BaseUrl::parse(base).unwrap().join("/be/v1/tasks"), want, "{base}");
+            assert_eq!(
+                BaseUrl::parse(base).unwrap().join("/be/v1/tasks"),
+                want,
+                "{base}"
+            );
         }
     }
 

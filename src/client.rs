@@ -4,7 +4,7 @@ use crate::auth::Credentials;
 use crate::base_url::BaseUrl;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
-use crate::pager::{Items, Pager, Paged};
+use crate::pager::{Items, Paged, Pager};
 use crate::transport::Transport;
 
 /// Sends endpoints over a transport and decodes their answers.

@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, Response, StatusCode};
-use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::Deserializer;
 use serde_json::{Map, Value};
 
@@ -35,6 +35,27 @@ pub(crate) fn envelope<T: DeserializeOwned, B: AsRef<[u8]>>(
     response: &Response<B>,
     member: &'static str,
 ) -> Result<Envelope<T>, Error> {
+    let envelope = success_body(response, Some(member))?;
+    match envelope.value {
+        Some(value) => Ok(Envelope {
+            value,
+            rest: envelope.rest,
+        }),
+        None => Err(DecodeError::new(
+            response.status(),
+            ".".into(),
+            format!("missing field `{member}`"),
+            strip_bom(response.body().as_ref()),
+        )
+        .into()),
+    }
+}
+
+/// Decodes `{"status": "success", …}`, taking out `member` when it is given and present.
+fn success_body<T: DeserializeOwned, B: AsRef<[u8]>>(
+    response: &Response<B>,
+    member: Option<&'static str>,
+) -> Result<Envelope<Option<T>>, Error> {
     let status = response.status();
     let body = strip_bom(response.body().as_ref());
     if !status.is_success() {
@@ -45,52 +66,55 @@ pub(crate) fn envelope<T: DeserializeOwned, B: AsRef<[u8]>>(
         member,
         marker: PhantomData,
     };
-    let mut track = serde_path_to_error::Track::new();
     let mut de = serde_json::Deserializer::from_slice(body);
     let decoded = seed
-        .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+        .deserialize(&mut de)
         .and_then(|raw| de.end().map(|()| raw));
     match decoded {
-        Ok(raw) if raw.status.as_deref() == Some(SUCCESS) => match raw.value {
-            Some(value) => Ok(Envelope {
-                value,
-                rest: raw.rest,
-            }),
-            None => Err(DecodeError::new(
-                status,
-                ".".into(),
-                format!("missing field `{member}`"),
-                body,
-            )
-            .into()),
-        },
+        Ok(raw) if raw.status.as_deref() == Some(SUCCESS) => Ok(Envelope {
+            value: raw.value,
+            rest: raw.rest,
+        }),
         Ok(_) => Err(api_error(status, response.headers(), body).into()),
         Err(e) => {
             // A body that does not report success is an error answer, whatever its shape.
             if reported_status(body).is_some_and(|s| s != SUCCESS) {
                 return Err(api_error(status, response.headers(), body).into());
             }
-            let path = track.path().to_string();
-            Err(DecodeError::new(status, path, e.to_string(), body).into())
+            let (path, message) =
+                locate_failure::<T>(body, member).unwrap_or_else(|| (".".into(), e.to_string()));
+            Err(DecodeError::new(status, path, message, body).into())
         }
     }
+}
+
+/// Decodes `body` again, tracking the JSON path, to name where the first decode failed.
+///
+/// Tracking costs an allocation per member, so the fast path decodes without it and only a
+/// failed decode pays for it.
+fn locate_failure<T: DeserializeOwned>(
+    body: &[u8],
+    member: Option<&'static str>,
+) -> Option<(String, String)> {
+    let seed = EnvelopeSeed::<T> {
+        member,
+        marker: PhantomData,
+    };
+    let mut track = serde_path_to_error::Track::new();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let failure =
+        match seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track)) {
+            Ok(_) => de.end().err()?,
+            Err(e) => e,
+        };
+    Some((track.path().to_string(), failure.to_string()))
 }
 
 /// Decodes a success answer whose body is only `{"status": "success", …}`, keeping the rest.
 pub(crate) fn acknowledgement<B: AsRef<[u8]>>(
     response: &Response<B>,
 ) -> Result<Map<String, Value>, Error> {
-    let status = response.status();
-    let body = strip_bom(response.body().as_ref());
-    if !status.is_success() {
-        return Err(api_error(status, response.headers(), body).into());
-    }
-    let mut map: Map<String, Value> = serde_json::from_slice(body)
-        .map_err(|e| DecodeError::new(status, ".".into(), e.to_string(), body))?;
-    match map.remove("status") {
-        Some(Value::String(s)) if s == SUCCESS => Ok(map),
-        _ => Err(api_error(status, response.headers(), body).into()),
-    }
+    Ok(success_body::<Value, B>(response, None)?.rest)
 }
 
 fn strip_bom(body: &[u8]) -> &[u8] {
@@ -127,7 +151,9 @@ fn error_code(map: &Map<String, Value>) -> Option<ErrorCode> {
         return Some(ErrorCode::from(code));
     }
     match map.get("status") {
-        Some(Value::String(s)) if !matches!(s.as_str(), SUCCESS | ERROR_STATUS | "fail" | "failed") => {
+        Some(Value::String(s))
+            if !matches!(s.as_str(), SUCCESS | ERROR_STATUS | "fail" | "failed") =>
+        {
             Some(ErrorCode::from(s.as_str()))
         }
         _ => None,
@@ -146,7 +172,13 @@ fn is_text(headers: &HeaderMap, body: &[u8]) -> bool {
     let declared = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
     let looks_like_html = body
         .iter()
         .find(|b| !b.is_ascii_whitespace())
@@ -175,7 +207,7 @@ struct RawEnvelope<T> {
 }
 
 struct EnvelopeSeed<T> {
-    member: &'static str,
+    member: Option<&'static str>,
     marker: PhantomData<T>,
 }
 
@@ -191,7 +223,10 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
     type Value = RawEnvelope<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "an object with `status` and `{}`", self.member)
+        match self.member {
+            Some(member) => write!(f, "an object with `status` and `{member}`"),
+            None => f.write_str("an object with `status`"),
+        }
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
@@ -202,26 +237,73 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
             value: None,
             rest: Map::new(),
         };
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == "status" {
-                // A status that is not a string is an error answer; keep reading.
-                match map.next_value::<Value>()? {
-                    Value::String(s) => raw.status = Some(s),
-                    _ => raw.status = Some(String::new()),
+        while let Some(key) = map.next_key::<EnvelopeKey>()? {
+            match key {
+                EnvelopeKey::Status => {
+                    // A repeated status could make an error answer pass for a success.
+                    if raw.status.is_some() {
+                        return Err(A::Error::duplicate_field("status"));
+                    }
+                    // A status that is not a string marks an error answer; keep reading.
+                    raw.status = Some(match map.next_value::<Value>()? {
+                        Value::String(s) => s,
+                        _ => String::new(),
+                    });
                 }
-            } else if key == self.member {
-                if raw.value.is_some() {
-                    return Err(A::Error::duplicate_field(self.member));
+                EnvelopeKey::Other(key) if Some(key.as_ref()) == self.member => {
+                    if raw.value.is_some() {
+                        return Err(A::Error::duplicate_field(self.member.unwrap_or_default()));
+                    }
+                    raw.value = Some(map.next_value()?);
                 }
-                raw.value = Some(map.next_value()?);
-            } else if raw.rest.contains_key(key.as_ref()) {
-                map.next_value::<IgnoredAny>()?;
-                return Err(A::Error::custom(format_args!("duplicate field `{key}`")));
-            } else {
-                let value = map.next_value::<Value>()?;
-                raw.rest.insert(key.into_owned(), value);
+                EnvelopeKey::Other(key) => {
+                    if raw.rest.contains_key(key.as_ref()) {
+                        return Err(A::Error::custom(format_args!("duplicate field `{key}`")));
+                    }
+                    let value = map.next_value::<Value>()?;
+                    raw.rest.insert(key.into_owned(), value);
+                }
             }
         }
         Ok(raw)
+    }
+}
+
+/// A top-level member name, borrowed from the body when it has no escapes.
+enum EnvelopeKey<'de> {
+    Status,
+    Other(std::borrow::Cow<'de, str>),
+}
+
+impl<'de> serde::Deserialize<'de> for EnvelopeKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = EnvelopeKey<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(match v {
+                    "status" => EnvelopeKey::Status,
+                    _ => EnvelopeKey::Other(v.into()),
+                })
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(match v {
+                    "status" => EnvelopeKey::Status,
+                    _ => EnvelopeKey::Other(v.to_owned().into()),
+                })
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
     }
 }

@@ -124,8 +124,7 @@ impl PathBuilder {
     pub fn segment(mut self, what: &'static str, value: &str) -> Result<Self, InputError> {
         check_segment(what, value)?;
         self.path.push('/');
-        self.path
-            .extend(utf8_percent_encode(value, SEGMENT));
+        self.path.extend(utf8_percent_encode(value, SEGMENT));
         Ok(self)
     }
 
@@ -188,7 +187,10 @@ impl Query {
     }
 
     /// Appends every pair.
-    pub fn extend<'a>(&mut self, pairs: impl IntoIterator<Item = &'a (String, String)>) -> &mut Self {
+    pub fn extend<'a>(
+        &mut self,
+        pairs: impl IntoIterator<Item = &'a (String, String)>,
+    ) -> &mut Self {
         for (key, value) in pairs {
             self.push(key, value);
         }
@@ -229,7 +231,10 @@ mod tests {
             ("...", "..."),
             ("ctl\u{1}\n", "ctl%01%0A"),
         ] {
-            let path = PathBuilder::new("/x").segment("name", name).unwrap().finish();
+            let path = PathBuilder::new("/x")
+                .segment("name", name)
+                .unwrap()
+                .finish();
             assert_eq!(path, format!("/x/{want}"), "{name:?}");
         }
     }
@@ -237,7 +242,9 @@ mod tests {
     #[test]
     fn names_that_are_no_segment_are_refused() {
         for name in ["", ".", ".."] {
-            let err = PathBuilder::new("/x").segment("task name", name).unwrap_err();
+            let err = PathBuilder::new("/x")
+                .segment("task name", name)
+                .unwrap_err();
             assert_eq!(err.what(), "task name");
         }
     }
@@ -246,7 +253,9 @@ mod tests {
     fn query_pairs_are_encoded_and_joined() {
         let mut q = Query::new();
         assert!(q.is_empty());
-        q.push("a b", "c&d=e").push_opt("n", Some(3)).push_opt("m", None::<u8>);
+        q.push("a b", "c&d=e")
+            .push_opt("n", Some(3))
+            .push_opt("m", None::<u8>);
         assert_eq!(q.as_str(), "a%20b=c%26d%3De&n=3");
     }
 }

@@ -130,10 +130,12 @@ impl Endpoint for RawRequest {
         } else {
             let value: Value = serde_json::from_slice(bytes)
                 .map_err(|e| DecodeError::new(status, ".".into(), e.to_string(), bytes))?;
-            if let Some(Value::String(s)) = value.get("status") {
-                if s != decode::SUCCESS {
-                    return Err(decode::api_error(status, response.headers(), bytes).into());
-                }
+            // A `status` other than "success" marks an error answer, as for the typed ones.
+            if value
+                .get("status")
+                .is_some_and(|s| s.as_str() != Some(decode::SUCCESS))
+            {
+                return Err(decode::api_error(status, response.headers(), bytes).into());
             }
             Some(value)
         };

@@ -269,7 +269,9 @@ impl Endpoint for GetTask {
     }
 
     fn path(&self) -> Result<String, InputError> {
-        Ok(PathBuilder::new(TASKS).segment("task name", &self.name)?.finish())
+        Ok(PathBuilder::new(TASKS)
+            .segment("task name", &self.name)?
+            .finish())
     }
 
     fn decode<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<Task, Error> {
@@ -373,7 +375,6 @@ impl ListTasks {
         self.params.push((key.into(), value.into()));
         self
     }
-
 }
 
 impl Paged for ListTasks {
@@ -414,7 +415,10 @@ impl Endpoint for ListTasks {
             .push_opt(assumed::TASKS_QUERY_GROUP, self.group.as_ref())
             .push_opt(assumed::TASKS_QUERY_STATUS, self.status.as_ref())
             .push_opt(assumed::TASKS_QUERY_TYPE, self.task_type.as_ref())
-            .push_opt(assumed::TASKS_QUERY_CREATED_FROM, self.created_from.as_ref())
+            .push_opt(
+                assumed::TASKS_QUERY_CREATED_FROM,
+                self.created_from.as_ref(),
+            )
             .push_opt(assumed::TASKS_QUERY_CREATED_TO, self.created_to.as_ref());
         for order in &self.order {
             query.push(assumed::QUERY_ORDER, order);

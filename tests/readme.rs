@@ -17,7 +17,10 @@ fn ci_runs_the_readme_test_command() {
     assert!(command.contains("cargo test"), "{command}");
     let readme = readme();
     let in_readme = readme.lines().filter(|l| *l == command).count();
-    assert_eq!(in_readme, 1, "the README shows the command CI runs, once: {command}");
+    assert_eq!(
+        in_readme, 1,
+        "the README shows the command CI runs, once: {command}"
+    );
 }
 
 #[test]
@@ -33,7 +36,10 @@ fn readme_lists_every_assumption() {
         .filter_map(|l| l.strip_prefix("pub const "))
         .filter_map(|l| l.split(':').next())
         .collect();
-    assert!(names.len() >= 10, "found the assumption constants: {names:?}");
+    assert!(
+        names.len() >= 10,
+        "found the assumption constants: {names:?}"
+    );
     for name in &names {
         assert!(
             readme.contains(&format!("| `{name}` |")),
@@ -42,7 +48,16 @@ fn readme_lists_every_assumption() {
     }
     let listed = readme
         .lines()
-        .filter(|l| l.starts_with("| `") && l.split('`').nth(1).is_some_and(|n| n.chars().all(|c| c.is_ascii_uppercase() || c == '_')))
+        .filter(|l| {
+            l.starts_with("| `")
+                && l.split('`')
+                    .nth(1)
+                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+        })
         .count();
-    assert_eq!(listed, names.len(), "README lists an assumption the code no longer has");
+    assert_eq!(
+        listed,
+        names.len(),
+        "README lists an assumption the code no longer has"
+    );
 }

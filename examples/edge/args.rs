@@ -69,9 +69,10 @@ impl Args {
     pub fn take_number(&mut self, name: &str) -> Result<Option<u64>, UsageError> {
         match self.take_option(name)? {
             None => Ok(None),
-            Some(text) => text.parse().map(Some).map_err(|_| {
-                UsageError::new(format!("{name} needs a whole number, not `{text}`"))
-            }),
+            Some(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|_| UsageError::new(format!("{name} needs a whole number, not `{text}`"))),
         }
     }
 

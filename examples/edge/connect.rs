@@ -40,7 +40,11 @@ pub fn client() -> Result<Client<Server>, Error> {
         (None, Some(org), Some(user), Some(key)) => Credentials::api_key(org, user, key)?,
         _ => return Err(Error::Input(missing_credentials())),
     };
-    Ok(Client::new(Server::Http(UreqTransport::new()), base, credentials))
+    Ok(Client::new(
+        Server::Http(UreqTransport::new()),
+        base,
+        credentials,
+    ))
 }
 
 fn missing_credentials() -> InputError {

@@ -45,7 +45,11 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
 pub fn block(lines: &[(&str, String)]) {
     let width = lines.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
     for (label, value) in lines {
-        println!("{label:width$}  {value}", width = width + 1, label = format!("{label}:"));
+        println!(
+            "{label:width$}  {value}",
+            width = width + 1,
+            label = format!("{label}:")
+        );
     }
 }
 
@@ -62,7 +66,10 @@ pub fn describe_error(error: &Error) -> String {
             } else if !e.body().is_empty() {
                 let body = e.body().text();
                 let first = body.lines().next().unwrap_or_default();
-                text.push_str(&format!(" (body starts: {})", first.chars().take(80).collect::<String>()));
+                text.push_str(&format!(
+                    " (body starts: {})",
+                    first.chars().take(80).collect::<String>()
+                ));
             }
             text
         }

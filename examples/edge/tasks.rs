@@ -35,7 +35,11 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             if as_json {
                 output::json(&answer);
             } else {
-                let done = if action == "ack" { "acknowledged" } else { "expired" };
+                let done = if action == "ack" {
+                    "acknowledged"
+                } else {
+                    "expired"
+                };
                 println!("{done} {name}");
             }
             Ok(())
@@ -86,7 +90,10 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
             ]
         })
         .collect();
-    output::table(&["NAME", "APP", "BUILD", "TYPE", "STATUS", "CREATED"], &rows);
+    output::table(
+        &["NAME", "APP", "BUILD", "TYPE", "STATUS", "CREATED"],
+        &rows,
+    );
     if let Some(total) = page.total() {
         eprintln!("{} of {total} tasks", page.items.len());
     }
@@ -96,7 +103,11 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
 /// The list body as the server sent it, without its `status`.
 fn list_body(page: &Page<Task>) -> Map<String, Value> {
     let mut body = page.extra.clone();
-    let items = page.items.iter().map(serde_json::to_value).collect::<Result<_, _>>();
+    let items = page
+        .items
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<_, _>>();
     body.insert(
         assumed::TASK_LIST_MEMBER.to_owned(),
         Value::Array(items.unwrap_or_default()),
@@ -135,7 +146,9 @@ fn show(task: &Task) {
 }
 
 fn text<T: std::fmt::Display>(field: &Field<T>) -> String {
-    field.get().map_or_else(|| "-".to_owned(), ToString::to_string)
+    field
+        .get()
+        .map_or_else(|| "-".to_owned(), ToString::to_string)
 }
 
 /// `{"a": 1, "b": 2}` as `a=1 b=2`; other values as JSON.
