@@ -66,6 +66,28 @@ pub const TASK_PATCH_EXPIRE: &str = "expire";
 /// Task states the fake server uses besides the reference's `failed`.
 pub const FAKE_TASK_STATES: &[&str] = &["running", "finished", "warning", "expired"];
 
+/// The state an expired task takes.
+pub const TASK_STATUS_EXPIRED: &str = "expired";
+
+/// Acknowledge Warning / Expire Task answers the changed task under this member.
+pub const TASK_PATCH_ANSWER_MEMBER: &str = "task";
+
+/// An acknowledged task's `alert` carries this member set to `true`.
+pub const TASK_ALERT_ACKNOWLEDGED: &str = "acknowledged";
+
+/// A task may name its group in this member; without it, the group is the task's name
+/// without its `-{taskType}` ending (the tasks of one import share it).
+pub const TASK_GROUP_MEMBER: &str = "group";
+
+/// The fields Listing Tasks can sort by.
+pub const TASKS_ORDER_FIELDS: &[&str] = &["name", "created"];
+
+/// List bodies echo the offset they start at in this member.
+pub const LIST_OFFSET_MEMBER: &str = "offset";
+
+/// List bodies echo the page size they use in this member.
+pub const LIST_LIMIT_MEMBER: &str = "limit";
+
 /// Task states that end a task in failure (besides the reference's `failed`).
 pub const TASK_FAILURE_STATES: &[&str] = &["failed", "error", "expired"];
 

@@ -3,11 +3,16 @@
 //! The backend accepts either an auth token (`x-rockit-beauth-token`) or an API key with its
 //! organisation and user (`x-rockit-orgname`, `x-rockit-username`, `x-rockit-api-key`); the
 //! reference says the two exclude each other, so [`Credentials`] holds exactly one of them.
+//!
+//! Logging in gives other tokens, each with its own header: a session token (the older
+//! login), an organisation selection token and a refresh token (the newer one). The access
+//! token of the newer login travels like an auth token, as `x-rockit-beauth-token`.
 
 use std::fmt;
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::assumed::login::{LOGIN_ORG_SELECTION_HEADER, LOGIN_REFRESH_HEADER};
 use crate::error::InputError;
 use crate::secret::{header_value, Secret};
 
@@ -23,6 +28,12 @@ pub const API_KEY: HeaderName = HeaderName::from_static("x-rockit-api-key");
 pub const ADMIN_TOKEN: HeaderName = HeaderName::from_static("x-rockit-admin-token");
 /// Header of the backend session token, exchanged for an auth token.
 pub const BESESSION_TOKEN: HeaderName = HeaderName::from_static("x-rockit-besession-token");
+/// Header of the organisation selection token, exchanged for an access and a refresh token
+/// (name assumed, see [`crate::assumed::login::LOGIN_ORG_SELECTION_HEADER`]).
+pub const ORG_SELECTION_TOKEN: HeaderName = HeaderName::from_static(LOGIN_ORG_SELECTION_HEADER);
+/// Header of the refresh token, exchanged for new tokens (name assumed, see
+/// [`crate::assumed::login::LOGIN_REFRESH_HEADER`]).
+pub const REFRESH_TOKEN: HeaderName = HeaderName::from_static(LOGIN_REFRESH_HEADER);
 
 /// Which credentials an endpoint takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -36,6 +47,10 @@ pub enum Auth {
     Session,
     /// An admin token.
     Admin,
+    /// An organisation selection token.
+    OrgSelection,
+    /// A refresh token.
+    Refresh,
     /// None: the request is sent without credentials.
     None,
 }
@@ -62,6 +77,10 @@ pub enum Credentials {
     SessionToken(Secret),
     /// An admin token of the admin API, sent as `x-rockit-admin-token`.
     AdminToken(Secret),
+    /// An organisation selection token, sent as [`ORG_SELECTION_TOKEN`].
+    OrgSelectionToken(Secret),
+    /// A refresh token, sent as [`REFRESH_TOKEN`].
+    RefreshToken(Secret),
 }
 
 impl Credentials {
@@ -100,6 +119,22 @@ impl Credentials {
         )?))
     }
 
+    /// An organisation selection token, from the password step of the newer login.
+    pub fn org_selection_token(token: impl AsRef<str>) -> Result<Self, InputError> {
+        Ok(Credentials::OrgSelectionToken(Secret::named(
+            token.as_ref(),
+            "organisation selection token",
+        )?))
+    }
+
+    /// A refresh token, from the organisation step of the newer login or from a refresh.
+    pub fn refresh_token(token: impl AsRef<str>) -> Result<Self, InputError> {
+        Ok(Credentials::RefreshToken(Secret::named(
+            token.as_ref(),
+            "refresh token",
+        )?))
+    }
+
     /// A short name of the kind of credentials, for messages.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -107,6 +142,8 @@ impl Credentials {
             Credentials::ApiKey(_) => "API key",
             Credentials::SessionToken(_) => "backend session token",
             Credentials::AdminToken(_) => "admin token",
+            Credentials::OrgSelectionToken(_) => "organisation selection token",
+            Credentials::RefreshToken(_) => "refresh token",
         }
     }
 
@@ -116,6 +153,8 @@ impl Credentials {
             Credentials::AdminToken(_) => "an admin token",
             Credentials::BackendToken(_) => "a backend auth token",
             Credentials::SessionToken(_) => "a backend session token",
+            Credentials::OrgSelectionToken(_) => "an organisation selection token",
+            Credentials::RefreshToken(_) => "a refresh token",
         }
     }
 
@@ -131,6 +170,8 @@ impl Credentials {
                 | (Auth::BackendToken, Credentials::BackendToken(_))
                 | (Auth::Session, Credentials::SessionToken(_))
                 | (Auth::Admin, Credentials::AdminToken(_))
+                | (Auth::OrgSelection, Credentials::OrgSelectionToken(_))
+                | (Auth::Refresh, Credentials::RefreshToken(_))
         )
     }
 
@@ -145,6 +186,8 @@ impl Credentials {
                 Auth::BackendToken => "a backend auth token",
                 Auth::Session => "a backend session token",
                 Auth::Admin => "an admin token",
+                Auth::OrgSelection => "an organisation selection token",
+                Auth::Refresh => "a refresh token",
                 Auth::None => "no credentials",
             };
             return Err(InputError::new(
@@ -169,6 +212,12 @@ impl Credentials {
             }
             Credentials::AdminToken(token) => {
                 headers.insert(ADMIN_TOKEN, token.header_value().clone());
+            }
+            Credentials::OrgSelectionToken(token) => {
+                headers.insert(ORG_SELECTION_TOKEN, token.header_value().clone());
+            }
+            Credentials::RefreshToken(token) => {
+                headers.insert(REFRESH_TOKEN, token.header_value().clone());
             }
         }
         Ok(())
@@ -258,6 +307,36 @@ mod tests {
         assert_eq!(h[USERNAME], "bot");
         assert_eq!(h[API_KEY], "k3y");
         assert!(h[API_KEY].is_sensitive());
+    }
+
+    #[test]
+    fn login_tokens_travel_in_their_own_headers() {
+        let cases = [
+            (
+                Credentials::org_selection_token("s3l").unwrap(),
+                Auth::OrgSelection,
+                ORG_SELECTION_TOKEN,
+            ),
+            (
+                Credentials::refresh_token("r3f").unwrap(),
+                Auth::Refresh,
+                REFRESH_TOKEN,
+            ),
+        ];
+        for (credentials, auth, header) in cases {
+            let mut h = HeaderMap::new();
+            credentials.apply(auth, &mut h).unwrap();
+            assert_eq!(h.len(), 1);
+            assert!(h[&header].is_sensitive());
+            assert!(!credentials.fits(Auth::Backend));
+            assert!(!format!("{credentials:?}").contains("3"));
+            let err = credentials.apply(Auth::Backend, &mut h).unwrap_err();
+            assert!(err
+                .problem()
+                .ends_with(&format!("not {}", credentials.kind_with_article())));
+        }
+        assert_ne!(ORG_SELECTION_TOKEN, REFRESH_TOKEN);
+        assert!(Credentials::refresh_token("a b ").is_err());
     }
 
     #[test]

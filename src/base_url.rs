@@ -116,13 +116,11 @@ impl fmt::Debug for BaseUrl {
     }
 }
 
+/// Shows `scheme://host[:port][/prefix]`, never ending with `/`, so that
+/// `format!("{base}/be/v1/tasks")` is a well-formed URL.
 impl fmt::Display for BaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.origin_and_prefix)?;
-        if self.prefix.is_empty() {
-            f.write_str("/")?;
-        }
-        Ok(())
+        f.write_str(&self.origin_and_prefix)
     }
 }
 
@@ -192,5 +190,7 @@ mod tests {
         assert_eq!(base.port(), Some(9000));
         assert_eq!(base.prefix(), "/x");
         assert_eq!(base.to_string(), "http://127.0.0.1:9000/x");
+        let bare = BaseUrl::parse("http://127.0.0.1:9000/").unwrap();
+        assert_eq!(format!("{bare}/be/v1"), "http://127.0.0.1:9000/be/v1");
     }
 }

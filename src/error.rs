@@ -22,6 +22,8 @@ pub enum Error {
     Transport(TransportError),
     /// Walking a list went wrong, such as a server that ignores `offset`.
     Paging(PagingError),
+    /// A session's tokens can no longer be renewed: log in again.
+    LoginRequired(crate::session::LoginRequired),
 }
 
 impl Error {
@@ -30,6 +32,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::LoginRequired(e) => e.refusal().map(ApiError::status),
             Error::Input(_) | Error::Transport(_) | Error::Paging(_) => None,
         }
     }
@@ -38,6 +41,7 @@ impl Error {
     pub fn code(&self) -> Option<&ErrorCode> {
         match self {
             Error::Api(e) => e.code.as_ref(),
+            Error::LoginRequired(e) => e.refusal().and_then(ApiError::code),
             _ => None,
         }
     }
@@ -51,6 +55,7 @@ impl fmt::Display for Error {
             Error::Decode(e) => e.fmt(f),
             Error::Transport(e) => e.fmt(f),
             Error::Paging(e) => e.fmt(f),
+            Error::LoginRequired(e) => e.fmt(f),
         }
     }
 }
@@ -63,6 +68,7 @@ impl StdError for Error {
             Error::Decode(e) => Some(e),
             Error::Transport(e) => Some(e),
             Error::Paging(e) => Some(e),
+            Error::LoginRequired(e) => Some(e),
         }
     }
 }

@@ -8,8 +8,12 @@
 //!   [`Error`] ([`Endpoint::decode`]);
 //! - a one-method [`Transport`] trait, which any closure satisfies, and a [`Client`] that
 //!   sends endpoints over it;
-//! - with the `ureq` feature, a blocking transport over ureq 3 ([`ureq_transport`]);
-//! - an in-memory [`fake`] ROCKIT Edge, for examples and for testing code that uses this crate.
+//! - with the `ureq` feature, a blocking transport over ureq 3 ([`ureq_transport`]) and
+//!   streaming build uploads ([`upload`]);
+//! - a [`session::SessionClient`] that logs in and renews its tokens before they expire;
+//! - an in-memory [`fake`] ROCKIT Edge, for examples and for testing code that uses this crate;
+//! - with the `webhooks` feature, verification of the signed requests Edge sends to webhooks
+//!   (`webhooks`).
 //!
 //! Models keep what they do not type: unknown members stay in `extra`, unknown enumeration
 //! values in `Other`, so that decoding and encoding again gives back the same JSON. Where the
@@ -40,7 +44,7 @@ pub mod decode;
 pub mod deployments;
 pub mod endpoint;
 pub mod error;
-// pub mod fake;
+pub mod fake;
 pub mod login;
 pub mod model;
 pub mod names;
@@ -51,14 +55,19 @@ pub mod raw;
 pub mod retry;
 pub mod roles;
 mod secret;
+pub mod session;
 pub mod subscriptions;
 pub mod tasks;
 pub mod transport;
 pub mod triggers;
 #[cfg(feature = "ureq")]
+pub mod upload;
+#[cfg(feature = "ureq")]
 pub mod ureq_transport;
 pub mod users;
 pub mod watch;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 pub use auth::{ApiKey, Auth, Credentials};
 pub use base_url::BaseUrl;

@@ -105,6 +105,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
 
 /// Defines a model: a struct with typed members, each `required` or `optional` (an optional
 /// member has type [`Field<T>`]), and an `extra` map that keeps every other member.
+/// A member's wire name is a literal, or a constant of [`crate::assumed`] when the reference
+/// does not show it.
 ///
 /// The generated `Deserialize` matches member names without allocating and refuses duplicate
 /// members; `Serialize` writes the typed members in order, then `extra`.
@@ -114,7 +116,7 @@ macro_rules! model {
         pub struct $name:ident {
             $(
                 $(#[$field_meta:meta])*
-                $kind:ident $field:ident : $ty:ty = $wire:literal
+                $kind:ident $field:ident : $ty:ty = $wire:expr
             ),* $(,)?
         }
     ) => {
@@ -161,10 +163,10 @@ macro_rules! model {
 
                 impl KeyVisitor {
                     fn key(name: &str) -> Option<Key> {
-                        match name {
-                            $($wire => Some(Key::$field),)*
-                            _ => None,
-                        }
+                        // An `if` chain rather than a `match`, so that a wire name may be a
+                        // constant as well as a literal.
+                        $( if name == $wire { return Some(Key::$field); } )*
+                        None
                     }
                 }
 
@@ -245,22 +247,22 @@ macro_rules! model {
     (@type required $ty:ty) => { $ty };
     (@type optional $ty:ty) => { $crate::model::Field<$ty> };
 
-    (@ser required $map:ident, $wire:literal, $value:expr) => {
+    (@ser required $map:ident, $wire:expr, $value:expr) => {
         $map.serialize_entry($wire, &$value)?
     };
-    (@ser optional $map:ident, $wire:literal, $value:expr) => {
+    (@ser optional $map:ident, $wire:expr, $value:expr) => {
         if !$value.is_absent() {
             $map.serialize_entry($wire, &$value)?
         }
     };
 
-    (@finish required $field:ident, $wire:literal, $access:ident) => {
+    (@finish required $field:ident, $wire:expr, $access:ident) => {
         match $field {
             Some(value) => value,
             None => return Err(<$access::Error as ::serde::de::Error>::missing_field($wire)),
         }
     };
-    (@finish optional $field:ident, $wire:literal, $access:ident) => {
+    (@finish optional $field:ident, $wire:expr, $access:ident) => {
         $field.unwrap_or_default()
     };
 }

@@ -62,6 +62,22 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Encodes the secret itself, so that a model holding one encodes back to the JSON received.
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+/// Decodes a string with the checks of [`Secret::new`]; a refused value is not quoted in the
+/// error.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Secret::new(text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// Checks a value that is sent as a header and is not secret (an organisation or user name).
 pub(crate) fn header_value(value: &str, what: &'static str) -> Result<HeaderValue, InputError> {
     if value.is_empty() {

@@ -6,15 +6,20 @@
 //! failed when its status is one of the latter. While nothing changes the wait grows from
 //! [`WatchPolicy::first_delay`] by [`WatchPolicy::growth`] up to [`WatchPolicy::max_delay`];
 //! any change brings it back to the first delay.
+//!
+//! [`watch()`] drives a watcher over a [`Client`] to the end, sleeping the waits: the one
+//! blocking part of this module, for callers that do not bring their own event loop.
 
 use std::time::Duration;
 
 use http::Response;
 
 use crate::assumed::{TASK_FAILURE_STATES, TASK_SUCCESS_STATES};
+use crate::client::Client;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::tasks::{GetTask, Task};
+use crate::transport::Transport;
 
 /// How often to ask.
 #[derive(Clone, Debug, PartialEq)]
@@ -229,6 +234,71 @@ impl Watcher {
         }
         self.pending = next;
     }
+}
+
+/// Watches with `watcher` until every task has ended, sending its requests through `client`
+/// and sleeping the thread for each wait; `on_event` hears every answer as it comes.
+///
+/// Returns each task as it ended, with how, in the order the watcher was given the names.
+/// Every name is checked before anything is sent, so a name the API would refuse fails at
+/// once with [`Error::Input`]. Any other error ends the watch and is returned as it is:
+/// an unknown task, for instance, or a failure of the transport that its own retries did not
+/// overcome.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use rockit_edge::fake::FakeEdge;
+/// use rockit_edge::watch::{self, Ending, WatchPolicy, Watcher};
+/// use rockit_edge::Client;
+///
+/// let fake = FakeEdge::seeded();
+/// let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+/// let policy = WatchPolicy {
+///     first_delay: Duration::from_millis(1),
+///     ..WatchPolicy::default()
+/// };
+/// let watcher = Watcher::with_policy(["ExampleOrg-sushi-0004-1739452800-deploy"], policy);
+///
+/// let mut changes = 0;
+/// let ended = watch::watch(&client, watcher, |event| {
+///     if !matches!(event, watch::Event::Unchanged(_)) {
+///         changes += 1;
+///     }
+/// })?;
+/// assert_eq!(ended[0].0.status.as_str(), "finished");
+/// assert_eq!(ended[0].1, Ending::Succeeded);
+/// assert_eq!(changes, 2);
+/// # Ok::<(), rockit_edge::Error>(())
+/// ```
+pub fn watch<T: Transport>(
+    client: &Client<T>,
+    mut watcher: Watcher,
+    mut on_event: impl FnMut(&Event),
+) -> Result<Vec<(Task, Ending)>, Error> {
+    for (name, _) in watcher.tasks() {
+        GetTask::new(name).to_request(client.base_url(), client.credentials())?;
+    }
+
+    while let Some(poll) = watcher.next_poll() {
+        if !poll.wait.is_zero() {
+            std::thread::sleep(poll.wait);
+        }
+        let request = poll
+            .request
+            .to_request(client.base_url(), client.credentials())?;
+        let response = client.transport().send(request)?;
+        let event = watcher.feed(&response)?;
+        on_event(&event);
+    }
+
+    Ok(watcher
+        .tasks()
+        .filter_map(|(_, task)| {
+            let task = task?;
+            Some((task.clone(), ending(task)?))
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! Chooses the server: the embedded fake, or a real one named by the environment.
 
 use http::{Request, Response};
-use rockit_edge::fake::FakeEdge;
+use rockit_edge::fake::{self, FakeEdge};
 use rockit_edge::ureq_transport::UreqTransport;
-use rockit_edge::{BaseUrl, Client, Credentials, Error, InputError, Transport, TransportError};
+use rockit_edge::{
+    BaseUrl, Client, Credentials, Error, InputError, Transport, TransportError, TransportErrorKind,
+};
 
 /// The fake server or a real one.
 pub enum Server {
@@ -45,6 +47,29 @@ pub fn client() -> Result<Client<Server>, Error> {
         base,
         credentials,
     ))
+}
+
+/// Like [`client`], but without `ROCKIT_EDGE_URL` the fake is served on 127.0.0.1 for as long
+/// as the returned server lives, so that the URLs it hands out (upload URLs) can be reached.
+pub fn served_client() -> Result<(Client<Server>, Option<fake::Server>), Error> {
+    if std::env::var("ROCKIT_EDGE_URL").is_ok_and(|url| !url.is_empty()) {
+        return Ok((client()?, None));
+    }
+    let fake = FakeEdge::seeded();
+    let server = fake::serve(fake.clone()).map_err(|e| {
+        TransportError::new(
+            TransportErrorKind::Io,
+            format!("cannot serve the fake on 127.0.0.1: {e}"),
+        )
+    })?;
+    // Loopback: a proxy from the environment must not see this traffic.
+    let transport = UreqTransport::builder().proxy_from_env(false).build();
+    let client = Client::new(
+        Server::Http(transport),
+        server.base_url(),
+        fake.credentials(),
+    );
+    Ok((client, Some(server)))
 }
 
 fn missing_credentials() -> InputError {

@@ -1,17 +1,22 @@
-//! `edge tasks …`: list, show, acknowledge and expire tasks.
+//! `edge tasks …`: list, show, acknowledge, expire and watch tasks.
+
+use std::time::{Duration, Instant};
 
 use rockit_edge::tasks::{AcknowledgeTask, ExpireTask, GetTask, ListTasks, Task};
+use rockit_edge::watch::{self, Ending, Event, WatchPolicy, Watcher};
 use rockit_edge::{assumed, Field, Page};
 use serde_json::{Map, Value};
 
 use crate::args::{Args, UsageError};
+use crate::connect::Server;
 use crate::{connect, output, Failure};
 
 pub fn run(mut args: Args) -> Result<(), Failure> {
-    let action = args.command("a tasks command (list, show, ack, expire)")?;
+    let action = args.command("a tasks command (list, show, ack, expire, watch)")?;
     let as_json = args.take_flag("--json");
     match action.as_str() {
         "list" => list(args, as_json),
+        "watch" => watch_tasks(args, as_json),
         "show" => {
             let name = args.command("a task name")?;
             args.finish()?;
@@ -98,6 +103,82 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
         eprintln!("{} of {total} tasks", page.items.len());
     }
     Ok(())
+}
+
+/// Watches tasks until each has ended: a line on stderr for every change, the final states on
+/// stdout, and a failure when any task failed.
+fn watch_tasks(mut args: Args, as_json: bool) -> Result<(), Failure> {
+    let mut names = vec![args.command("a task name")?];
+    while let Ok(name) = args.command("a task name") {
+        names.push(name);
+    }
+    args.finish()?;
+
+    let client = connect::client()?;
+    let policy = match client.transport() {
+        // The fake's tasks move on as they are read, not as time passes; asking often ends
+        // the watch in a fraction of a second.
+        Server::Fake(_) => WatchPolicy {
+            first_delay: Duration::from_millis(50),
+            max_delay: Duration::from_millis(500),
+            ..WatchPolicy::default()
+        },
+        Server::Http(_) => WatchPolicy::default(),
+    };
+    let start = Instant::now();
+    let ended = watch::watch(&client, Watcher::with_policy(names, policy), |event| {
+        if let Event::Changed(task) | Event::Ended(task, _) = event {
+            let elapsed = start.elapsed().as_secs_f64();
+            eprintln!("{}  {}  {elapsed:.1}s", task.name, task.status);
+        }
+    })?;
+
+    let tasks: Vec<&Task> = ended.iter().map(|(task, _)| task).collect();
+    if as_json {
+        output::json(&tasks);
+    } else {
+        let rows: Vec<Vec<String>> = tasks
+            .iter()
+            .map(|t| {
+                let kinds = alert_kinds(t);
+                vec![
+                    t.name.clone(),
+                    t.status.to_string(),
+                    text(&t.steps.finished),
+                    if kinds.is_empty() { "-".into() } else { kinds },
+                ]
+            })
+            .collect();
+        output::table(&["NAME", "STATUS", "FINISHED", "ALERT"], &rows);
+    }
+
+    let failed: Vec<&Task> = ended
+        .iter()
+        .filter(|(_, how)| *how == Ending::Failed)
+        .map(|(task, _)| task)
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    for task in &failed {
+        let kinds = alert_kinds(task);
+        let why = if kinds.is_empty() { "no alert" } else { &kinds };
+        eprintln!("edge: {} ended {} ({why})", task.name, task.status);
+    }
+    Err(Failure::Unsuccessful(format!(
+        "{} of {} tasks failed",
+        failed.len(),
+        ended.len()
+    )))
+}
+
+/// The kinds of the task's exception, comma-separated; empty without one.
+fn alert_kinds(task: &Task) -> String {
+    task.alert
+        .get()
+        .and_then(|a| a.exception.get())
+        .map(|e| e.kinds().join(","))
+        .unwrap_or_default()
 }
 
 /// The list body as the server sent it, without its `status`.

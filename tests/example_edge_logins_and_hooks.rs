@@ -1,0 +1,184 @@
+//! The `edge` example's login, admin, subscriptions, trigger and raw commands against the
+//! embedded fake: output, hidden secrets and exit codes.
+#![cfg(feature = "ureq")]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use rockit_edge::fake::{VALID_LOGIN_USERNAME, VALID_ORG_NAME};
+use serde_json::Value;
+
+fn run(args: &[&str]) -> Output {
+    let mut dir = std::env::current_exe().unwrap();
+    dir.pop();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let exe: PathBuf = dir
+        .join("examples")
+        .join(format!("edge{}", std::env::consts::EXE_SUFFIX));
+    let mut command = Command::new(exe);
+    for var in [
+        "ROCKIT_EDGE_URL",
+        "ROCKIT_EDGE_TOKEN",
+        "ROCKIT_EDGE_ORG",
+        "ROCKIT_EDGE_USER",
+        "ROCKIT_EDGE_API_KEY",
+        "ROCKIT_EDGE_PASSWORD",
+        "ROCKIT_EDGE_ADMIN_TOKEN",
+    ] {
+        command.env_remove(var);
+    }
+    command.args(args).output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn json(output: &Output) -> Value {
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn login_hides_tokens_unless_asked() {
+    let out = run(&["login", "old", VALID_ORG_NAME, VALID_LOGIN_USERNAME]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("tasks CRUDX"), "{text}");
+    assert!(!text.contains("fake-edge-"), "{text}");
+
+    let hidden = json(&run(&["login", "new", VALID_LOGIN_USERNAME, "--json"]));
+    assert_eq!(hidden["accessToken"], "[redacted]");
+    assert_eq!(hidden["refreshToken"], "[redacted]");
+    let shown = json(&run(&[
+        "login",
+        "new",
+        VALID_LOGIN_USERNAME,
+        "--refresh",
+        "--show-secrets",
+        "--json",
+    ]));
+    let access = shown["accessToken"].as_str().unwrap();
+    assert!(access.starts_with("fake-edge-access-"), "{access}");
+}
+
+#[test]
+fn login_failures_and_usage_errors_have_their_exit_codes() {
+    let out = run(&["login", "old", "OtherOrg", VALID_LOGIN_USERNAME]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("invalid-credentials"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["login", "sideways"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["login", "new"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn admin_commands_answer() {
+    let out = run(&["admin", "ping"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("pong"));
+    let versions = json(&run(&["admin", "versions", "--json"]));
+    assert!(versions["edge"].is_string(), "{versions}");
+    let hello = json(&run(&["admin", "hello", "--message", "hi", "--json"]));
+    assert_eq!(
+        hello,
+        serde_json::json!({"message": "hi", "maintenance": false})
+    );
+}
+
+#[test]
+fn subscriptions_are_listed_created_and_deleted() {
+    let list = json(&run(&[
+        "subscriptions",
+        "list",
+        "--order",
+        "name",
+        "--json",
+    ]));
+    let names: Vec<&str> = list["subscriptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ci_hook", "releases"]);
+
+    let created = json(&run(&[
+        "subscriptions",
+        "create",
+        "hook",
+        "--url",
+        "https://hooks.example.com/edge",
+        "--events",
+        "deploy:end,error",
+        "--json",
+    ]));
+    assert_eq!(created["secret"], "[redacted]");
+    assert_eq!(
+        created["subscription"]["events"],
+        serde_json::json!({"deploy": ["end", "error"]})
+    );
+
+    let out = run(&["subscriptions", "create", "hook"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = run(&["subscriptions", "delete", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("404"), "{}", stderr(&out));
+}
+
+#[test]
+fn triggers_report_the_task() {
+    let out = run(&[
+        "trigger",
+        "retry",
+        "ExampleOrg-ramen-0012-1740047400-deploy",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).ends_with("is running\n"), "{}", stdout(&out));
+    let traces = json(&run(&["trigger", "traces", "sushi", "--json"]));
+    assert_eq!(traces["task"]["taskType"], "mkraw");
+}
+
+#[test]
+fn raw_sends_any_request() {
+    let page = json(&run(&[
+        "raw",
+        "GET",
+        "/be/v1/subscriptions",
+        "--param",
+        "limit=1",
+        "--json",
+    ]));
+    assert_eq!(page["status"], 200);
+    assert_eq!(page["body"]["subscriptions"].as_array().unwrap().len(), 1);
+    let versions = json(&run(&[
+        "raw",
+        "GET",
+        "/adm/v1/versions",
+        "--admin",
+        "--json",
+    ]));
+    assert_eq!(versions["body"]["status"], "success");
+    let out = run(&[
+        "raw",
+        "POST",
+        "--body",
+        r#"{"trigger":"retryTask"}"#,
+        "/be/v1/trigger",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("missing-param"), "{}", stderr(&out));
+    let out = run(&["raw", "GET", "/be/v1/tasks", "--body", "{not json"]);
+    assert_eq!(out.status.code(), Some(2));
+}
