@@ -11,8 +11,9 @@
 //!
 //! Every fake holds the machine user `adminPrincipal`, owner of the API key it accepts from
 //! the start, and the person `alice`, who logs in with [`super::VALID_LOGIN_PASSWORD`]; both
-//! hold the `Administrators` role. The seeded fake adds the person `jdoe`, holder of `Testers`, who has
-//! no password until one is reset; a password set here is the one logging in takes.
+//! hold the `Administrators` role. The seeded fake adds the person `jdoe`, holder of
+//! `Testers`, who has no password until one is reset; a password set here is the one logging
+//! in takes.
 //! Usernames must match `^[A-Za-z0-9_]{2,50}$` and roles must exist (`400 invalid-param`);
 //! a username that is taken is `409 already-exists`. A password change needs the current
 //! password (`403 wrong-password` otherwise); no answer ever carries a password.
