@@ -180,7 +180,8 @@ impl Endpoint for CreateOrganization {
 ///
 /// let base = BaseUrl::parse("https://edge.example.com").unwrap();
 /// let admin = Credentials::backend_token("t0k").unwrap();
-/// let request = DeleteOrganization::new("ExampleOrg").prune(true).to_request(&base, &admin).unwrap();
+/// let delete = DeleteOrganization::new("ExampleOrg").prune(true);
+/// let request = delete.to_request(&base, &admin).unwrap();
 /// assert_eq!(request.uri(), "https://edge.example.com/be/v1/orgs/ExampleOrg?prune=true");
 ///
 /// let key = Credentials::api_key("ExampleOrg", "adminPrincipal", "k-123").unwrap();

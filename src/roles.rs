@@ -316,7 +316,8 @@ impl Resource {
 /// assert_eq!(role.permission(&Resource::Tasks), Permissions::NONE);
 /// assert!(role.check().is_ok());
 /// let json = serde_json::to_value(&role).unwrap();
-/// assert_eq!(json, serde_json::json!({"name": "CI Pipeline Services", "permissions": {"apps": 15}}));
+/// let expected = serde_json::json!({"name": "CI Pipeline Services", "permissions": {"apps": 15}});
+/// assert_eq!(json, expected);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Role {

@@ -276,7 +276,8 @@ impl Endpoint for ListUsers {
 /// let modify = ModifyUser::new("jdoe").surname("Doe-Smith").clear_title();
 /// let request = modify.to_request(&base, &creds).unwrap();
 /// let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
-/// assert_eq!(body, serde_json::json!({"username": "jdoe", "surname": "Doe-Smith", "title": null}));
+/// let expected = serde_json::json!({"username": "jdoe", "surname": "Doe-Smith", "title": null});
+/// assert_eq!(body, expected);
 ///
 /// let reset = ModifyUser::new("jdoe").reset_password("n3w-Secret");
 /// assert!(!format!("{reset:?}").contains("n3w-Secret"));

@@ -496,7 +496,8 @@ proptest! {
         let json = serde_json::to_string(&p).unwrap();
         prop_assert_eq!(&json, &bits.to_string());
         prop_assert_eq!(serde_json::from_str::<Permissions>(&json).unwrap(), p);
-        prop_assert_eq!(p.to_string().get(..5).unwrap().parse::<Permissions>().unwrap(), p & Permissions::ALL);
+        let letters = p.to_string().get(..5).unwrap().parse::<Permissions>().unwrap();
+        prop_assert_eq!(letters, p & Permissions::ALL);
     }
 
     #[test]
