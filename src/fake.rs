@@ -21,6 +21,11 @@
 //!   `DELETE /be/v1/apps/{appname}`, `POST /be/v1/builds`, `POST /be/v1/deployments`,
 //!   `GET /be/v1/deployments`, `GET /be/v1/deployments/{deployment}`,
 //!   `PATCH /be/v1/deployments`, `DELETE /be/v1/deployments/{DEPLOYMENT_NAME}`
+//! - `GET /be/v1/users`, `GET /be/v1/users/{username}`, `POST /be/v1/users`,
+//!   `PATCH /be/v1/users`, `DELETE /be/v1/users/{username}`, `POST /be/v1/apikeys`,
+//!   `DELETE /be/v1/apikeys`, `DELETE /be/v1/apikeys/{key}`, `GET /be/v1/roles`,
+//!   `GET /be/v1/roles/{roleName}`, `POST /be/v1/roles`, `PATCH /be/v1/roles`,
+//!   `DELETE /be/v1/roles/{roleName}`, `POST /be/v1/orgs`, `DELETE /be/v1/orgs/{ORG_NAME}`
 //! - `PUT /upload/{token}`: the upload URLs that `POST /be/v1/builds` hands out, which take no
 //!   credentials (the token is the permission) and answer as an object store does; see
 //!   [`FakeEdge::uploads`]
@@ -53,6 +58,9 @@
 //! | 405 | `method-not-allowed` | the path is known but not with this method |
 //! | 409 | `invalid-state` | the task is not in a state the change applies to |
 //! | 409 | `app-exists`, `deployment-exists`, `deployment-in-use` | the name is taken, or an app has the deployment registered |
+//! | 403 | `forbidden` | an organisation endpoint was sent an API key, not an auth token |
+//! | 403 | `wrong-password` | a password change gave a wrong `oldPW` |
+//! | 409 | `already-exists` | a user, role or organisation name is taken |
 //! | 500 | `internal-error` | the answer could not be written |
 //!
 //! [`serve`] adds its own codes for what goes wrong at the HTTP level; see there.
@@ -72,14 +80,18 @@
 //! [`Client`]: crate::Client
 
 mod admin;
+mod api_keys;
 mod apps;
 mod builds;
 mod deployments;
 mod login;
+mod orgs;
+mod roles;
 mod serve;
 mod subscriptions;
 mod tasks;
 mod triggers;
+mod users;
 mod webhooks;
 
 use std::collections::{HashMap, HashSet};
@@ -193,6 +205,9 @@ struct State {
     task_progress: tasks::Progress,
     /// The requests it would have sent to webhooks, oldest first.
     webhook_calls: Vec<webhooks::WebhookCall>,
+    users: users::Users,
+    roles: roles::Roles,
+    orgs: orgs::Orgs,
 }
 
 impl Default for State {
@@ -211,6 +226,9 @@ impl Default for State {
             deployments: deployments::Deployments::default(),
             task_progress: tasks::Progress::default(),
             webhook_calls: Vec::new(),
+            users: users::Users::default(),
+            roles: roles::Roles::default(),
+            orgs: orgs::Orgs::default(),
         };
         state.tokens.insert(VALID_TOKEN.as_bytes().to_vec(), false);
         state.api_keys.insert((
@@ -262,6 +280,8 @@ impl FakeEdge {
     /// The apps themselves are there too, with their builds, and the deployments `gcore`,
     /// registered to `sushi`, and `cdn_eu`, registered to `ramen` and in error like it.
     ///
+    /// So are the person `jdoe` and the roles of the reference's example table.
+    ///
     /// Running tasks move on as they are read; see [`FakeEdge::set_task_progress`].
     pub fn seeded() -> Self {
         let fake = FakeEdge::new();
@@ -276,6 +296,8 @@ impl FakeEdge {
             state.builds = builds::seed(builds);
             state.deployments = deployments::seed();
             state.task_progress = tasks::Progress::seeded();
+            users::seed(&mut state);
+            roles::seed(&mut state);
         }
         fake
     }
@@ -383,6 +405,10 @@ const RESOURCES: &[(&str, Handler)] = &[
     (apps::PATH, apps::handle),
     (builds::PATH, builds::handle),
     (deployments::PATH, deployments::handle),
+    (users::PATH, users::handle),
+    (api_keys::PATH, api_keys::handle),
+    (roles::PATH, roles::handle),
+    (orgs::PATH, orgs::handle),
 ];
 
 /// Resources that take other credentials than the backend's, and check them themselves.

@@ -7,6 +7,7 @@ use http::{HeaderValue, Response, StatusCode};
 use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
 use rockit_edge::{admin, apps, builds, deployments, login, subscriptions, tasks, triggers};
+use rockit_edge::{api_keys, orgs, roles, users};
 use rockit_edge::{BaseUrl, Credentials, Endpoint, Error};
 
 type Decode = fn(&Response<Vec<u8>>) -> Result<(), Error>;
@@ -49,6 +50,20 @@ const DECODERS: &[Decode] = decoders![
     subscriptions::ListSubscriptions::new(),
     subscriptions::GetSubscription::new("hook"),
     subscriptions::Unsubscribe::new("hook"),
+    users::GetUser::new("jdoe"),
+    users::ListUsers::new(),
+    users::ModifyUser::new("jdoe").surname("Doe"),
+    users::DeleteUser::new("jdoe"),
+    users::CreateUser::new("jdoe", "j@example.com", "Jane", "Doe"),
+    users::CreateMachineUser::new("ci_bot", "CI"),
+    api_keys::CreateApiKey::new(),
+    roles::ListRoles::new(),
+    roles::GetRole::new("Testers"),
+    roles::CreateRole::new("Testers"),
+    roles::PatchRole::new("Testers"),
+    roles::DeleteRole::new("Testers"),
+    orgs::CreateOrganization::new("Org"),
+    orgs::DeleteOrganization::new("Org"),
     rockit_edge::raw::RawRequest::new(http::Method::GET, "/x"),
 ];
 
@@ -198,6 +213,31 @@ fn requests(base: &BaseUrl) -> Vec<(&'static str, &'static str, WithName<'_>)> {
             "organisation name",
             "/adm/v1/orgs/",
             with!(admin, admin::DeleteOrg::new),
+        ),
+        (
+            "username",
+            "/be/v1/users/",
+            with!(backend, users::GetUser::new),
+        ),
+        (
+            "username",
+            "/be/v1/users/",
+            with!(backend, users::DeleteUser::new),
+        ),
+        (
+            "role name",
+            "/be/v1/roles/",
+            with!(backend, roles::GetRole::new),
+        ),
+        (
+            "role name",
+            "/be/v1/roles/",
+            with!(backend, roles::DeleteRole::new),
+        ),
+        (
+            "organisation name",
+            "/be/v1/orgs/",
+            with!(backend, orgs::DeleteOrganization::new),
         ),
     ]
 }

@@ -28,11 +28,14 @@ mod builds;
 mod connect;
 mod deployments;
 mod login;
+mod orgs;
 mod output;
 mod raw;
+mod roles;
 mod subscriptions;
 mod tasks;
 mod trigger;
+mod users;
 
 use std::process::ExitCode;
 
@@ -73,6 +76,17 @@ commands:
   deployments modify NAME [--endpoint E] [--bucket B] [--prefix P] [--access-key-id ID]
                      [--auth-group G | --no-auth-group] [--json]
   deployments delete NAME [--json]
+  users list [--offset N] [--limit N] [--json]
+  users show NAME [--json]
+  users create NAME --label L [--role R]... [--show-secrets] [--json]
+  users create NAME --email E --firstname F --surname S [--title T] [--role R]... [--json]
+  users delete NAME [--json]
+  roles list [--offset N] [--limit N] [--json]
+  roles show NAME [--json]
+  roles create NAME [--allow RESOURCE=PERMISSIONS]... [--json]   (PERMISSIONS: crudx or 0-31)
+  roles delete NAME [--json]
+  orgs create NAME [--email E] [--public-key PEM_FILE] [--show-secrets] [--json]
+  orgs delete NAME [--prune] [--json]
 
 environment:
   ROCKIT_EDGE_URL      server to use; without it, the embedded fake server
@@ -147,6 +161,9 @@ fn run(mut args: Args) -> Result<(), Failure> {
         "apps" => apps::run(args),
         "builds" => builds::run(args),
         "deployments" => deployments::run(args),
+        "users" => users::run(args),
+        "roles" => roles::run(args),
+        "orgs" => orgs::run(args),
         other => Err(UsageError::new(format!("unknown command `{other}`")).into()),
     }
 }

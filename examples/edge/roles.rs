@@ -1,0 +1,148 @@
+//! `edge roles …`: list, show, create and delete roles.
+
+use rockit_edge::assumed::roles::ROLES_LIST_MEMBER;
+use rockit_edge::roles::{CreateRole, DeleteRole, GetRole, ListRoles, Permissions, Resource, Role};
+use rockit_edge::Page;
+use serde_json::{Map, Value};
+
+use crate::args::{Args, UsageError};
+use crate::{connect, output, Failure};
+
+pub fn run(mut args: Args) -> Result<(), Failure> {
+    let action = args.command("a roles command (list, show, create, delete)")?;
+    let as_json = args.take_flag("--json");
+    match action.as_str() {
+        "list" => list(args, as_json),
+        "show" => {
+            let name = args.command("a role name")?;
+            args.finish()?;
+            let role = connect::client()?.send(&GetRole::new(name))?;
+            if as_json {
+                output::json(&role);
+            } else {
+                show(&role);
+            }
+            Ok(())
+        }
+        "create" => create(args, as_json),
+        "delete" => {
+            let name = args.command("a role name")?;
+            args.finish()?;
+            let answer = connect::client()?.send(&DeleteRole::new(&name))?;
+            if as_json {
+                output::json(&answer);
+            } else {
+                println!("deleted role {name}");
+            }
+            Ok(())
+        }
+        other => Err(UsageError::new(format!("unknown roles command `{other}`")).into()),
+    }
+}
+
+fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
+    let mut request = ListRoles::new();
+    if let Some(offset) = args.take_number("--offset")? {
+        request = request.offset(offset);
+    }
+    if let Some(limit) = args.take_number("--limit")? {
+        if limit == 0 {
+            return Err(UsageError::new("--limit must be at least 1").into());
+        }
+        request = request.limit(limit);
+    }
+    args.finish()?;
+
+    let page = connect::client()?.send(&request)?;
+
+    if as_json {
+        output::json(&list_body(&page));
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = page
+        .items
+        .iter()
+        .map(|role| vec![role.name.clone(), granted(role)])
+        .collect();
+    output::table(&["NAME", "PERMISSIONS"], &rows);
+    if let Some(total) = page.total() {
+        eprintln!("{} of {total} roles", page.items.len());
+    }
+    Ok(())
+}
+
+/// The list body as the server sent it, without its `status`.
+fn list_body(page: &Page<Role>) -> Map<String, Value> {
+    let mut body = page.extra.clone();
+    let items = page
+        .items
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<_, _>>();
+    body.insert(
+        ROLES_LIST_MEMBER.to_owned(),
+        Value::Array(items.unwrap_or_default()),
+    );
+    body
+}
+
+/// `resource=crud-` for every resource the role allows something on.
+fn granted(role: &Role) -> String {
+    let parts: Vec<String> = role
+        .permissions
+        .get()
+        .into_iter()
+        .flatten()
+        .filter(|(_, p)| !p.is_empty())
+        .map(|(resource, p)| format!("{resource}={p}"))
+        .collect();
+    if parts.is_empty() {
+        "-".to_owned()
+    } else {
+        parts.join(" ")
+    }
+}
+
+fn create(mut args: Args, as_json: bool) -> Result<(), Failure> {
+    let name = args.command("a role name")?;
+    let mut request = CreateRole::new(&name);
+    while let Some(grant) = args.take_option("--allow")? {
+        let (resource, permissions) = grant.split_once('=').ok_or_else(|| {
+            UsageError::new(format!(
+                "--allow takes RESOURCE=PERMISSIONS, such as apps=crud, not `{grant}`"
+            ))
+        })?;
+        let permissions: Permissions = permissions
+            .parse()
+            .map_err(|e| UsageError::new(format!("--allow {grant}: {e}")))?;
+        request = request.permission(Resource::from(resource), permissions);
+    }
+    args.finish()?;
+
+    let answer = connect::client()?.send(&request)?;
+
+    if as_json {
+        output::json(&answer);
+    } else {
+        println!("created role {name}");
+    }
+    Ok(())
+}
+
+fn show(role: &Role) {
+    let mut lines = vec![("name", role.name.clone())];
+    let table = role.permissions.get().cloned().unwrap_or_default();
+    let known = Resource::KNOWN.iter().cloned();
+    let others = table.keys().filter(|r| !r.is_known()).cloned();
+    let rows: Vec<(String, String)> = known
+        .chain(others)
+        .map(|resource| {
+            let p = role.permission(&resource);
+            (resource.to_string(), format!("{p} ({})", p.bits()))
+        })
+        .collect();
+    for (resource, value) in &rows {
+        lines.push((resource.as_str(), value.clone()));
+    }
+    output::block(&lines);
+}
