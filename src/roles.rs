@@ -24,8 +24,7 @@ use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{Error, InputError};
 use crate::model::{open_enum, Field};
-use crate::page::Page;
-use crate::pager::Paged;
+use crate::page::{list_request, ListParams, Page};
 
 const ROLES: &str = "/be/v1/roles";
 
@@ -541,8 +540,7 @@ fn push_fields(query: &mut Query, fields: &[String]) {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListRoles {
-    offset: Option<u64>,
-    limit: Option<u64>,
+    list: ListParams,
     fields: Vec<String>,
 }
 
@@ -552,18 +550,6 @@ impl ListRoles {
         ListRoles::default()
     }
 
-    /// Skips this many roles.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// Returns at most this many roles (at least 1).
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
     /// Returns this field of each role; call again for more.
     pub fn field(mut self, field: impl Into<String>) -> Self {
         self.fields.push(field.into());
@@ -571,21 +557,7 @@ impl ListRoles {
     }
 }
 
-impl Paged for ListRoles {
-    type Item = Role;
-
-    fn page_offset(&self) -> u64 {
-        self.offset.unwrap_or(0)
-    }
-
-    fn page_limit(&self) -> Option<u64> {
-        self.limit
-    }
-
-    fn at_offset(&self, offset: u64) -> Self {
-        self.clone().offset(offset)
-    }
-}
+list_request!(ListRoles, Role);
 
 impl Endpoint for ListRoles {
     type Output = Page<Role>;
@@ -599,13 +571,9 @@ impl Endpoint for ListRoles {
     }
 
     fn query(&self, query: &mut Query) -> Result<(), InputError> {
-        if self.limit == Some(0) {
-            return Err(InputError::new("limit", "must be at least 1"));
-        }
-        query
-            .push_opt("offset", self.offset)
-            .push_opt("limit", self.limit);
+        self.list.write_head(query)?;
         push_fields(query, &self.fields);
+        self.list.write_tail(query);
         Ok(())
     }
 

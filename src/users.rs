@@ -21,8 +21,7 @@ use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{DecodeError, Error, InputError};
 use crate::model::{model, Field};
 use crate::names::NamePattern;
-use crate::page::Page;
-use crate::pager::Paged;
+use crate::page::{list_request, ListParams, Page};
 use crate::secret::Secret;
 
 const USERS: &str = "/be/v1/users";
@@ -181,9 +180,7 @@ impl Endpoint for GetUser {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListUsers {
-    offset: Option<u64>,
-    limit: Option<u64>,
-    params: Vec<(String, String)>,
+    list: ListParams,
 }
 
 impl ListUsers {
@@ -191,41 +188,9 @@ impl ListUsers {
     pub fn new() -> Self {
         ListUsers::default()
     }
-
-    /// Skips this many users.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// Returns at most this many users (at least 1).
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Adds any other query parameter, sent as given.
-    pub fn param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.params.push((key.into(), value.into()));
-        self
-    }
 }
 
-impl Paged for ListUsers {
-    type Item = User;
-
-    fn page_offset(&self) -> u64 {
-        self.offset.unwrap_or(0)
-    }
-
-    fn page_limit(&self) -> Option<u64> {
-        self.limit
-    }
-
-    fn at_offset(&self, offset: u64) -> Self {
-        self.clone().offset(offset)
-    }
-}
+list_request!(ListUsers, User);
 
 impl Endpoint for ListUsers {
     type Output = Page<User>;
@@ -239,13 +204,8 @@ impl Endpoint for ListUsers {
     }
 
     fn query(&self, query: &mut Query) -> Result<(), InputError> {
-        if self.limit == Some(0) {
-            return Err(InputError::new("limit", "must be at least 1"));
-        }
-        query
-            .push_opt("offset", self.offset)
-            .push_opt("limit", self.limit)
-            .extend(&self.params);
+        self.list.write_head(query)?;
+        self.list.write_tail(query);
         Ok(())
     }
 
