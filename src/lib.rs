@@ -79,7 +79,7 @@ pub use error::{
 };
 pub use model::Field;
 pub use page::Page;
-pub use secret::Secret;
+pub use secret::{Password, Secret};
 pub use transport::Transport;
 
 // The README's examples are compiled and run as doc tests; one of them needs `ureq`.

@@ -21,7 +21,6 @@
 //! `Debug` output never shows them.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::time::Duration;
 
 use http::{Method, Response};
@@ -63,56 +62,7 @@ pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
 /// How long a refresh token stays valid by default: 24 hours.
 pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// A password: any text, kept out of `Debug` and `Display` output.
-///
-/// Unlike a [`Secret`], a password never travels in a header, so it may hold any character.
-///
-/// ```
-/// use rockit_edge::login::Password;
-///
-/// let password = Password::new("correct horse");
-/// assert_eq!(format!("{password:?} {password}"), "Password([redacted]) [redacted]");
-/// assert_eq!(password.expose(), "correct horse");
-/// ```
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Password(String);
-
-impl Password {
-    /// Keeps `password`.
-    pub fn new(password: impl Into<String>) -> Self {
-        Password(password.into())
-    }
-
-    /// The password itself, for code that must store or forward it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for Password {
-    fn from(value: &str) -> Self {
-        Password::new(value)
-    }
-}
-
-impl From<String> for Password {
-    fn from(value: String) -> Self {
-        Password::new(value)
-    }
-}
-
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Password([redacted])")
-    }
-}
-
-impl fmt::Display for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+pub use crate::secret::Password;
 
 /// What a user may do, per resource (`apps`, `beUsers`, `tasks`, …): a bitmask of
 /// [`Permissions::CREATE`], [`Permissions::READ`], [`Permissions::UPDATE`],

@@ -101,3 +101,61 @@ pub(crate) fn header_value(value: &str, what: &'static str) -> Result<HeaderValu
     }
     HeaderValue::from_str(value).map_err(|_| InputError::new(what, "is not a valid header value"))
 }
+
+/// A password: hidden from `Debug` and `Display` like a [`Secret`], but any text, since it
+/// travels in a JSON body rather than a header.
+///
+/// ```
+/// use rockit_edge::Password;
+///
+/// let password = Password::new("correct horse battery staple");
+/// assert_eq!(format!("{password:?} {password}"), "Password([redacted]) [redacted]");
+/// assert_eq!(password.expose(), "correct horse battery staple");
+/// ```
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Password(String);
+
+impl Password {
+    /// Keeps `text` as a password. Endpoints refuse an empty one when they build a request.
+    pub fn new(text: impl Into<String>) -> Self {
+        Password(text.into())
+    }
+
+    /// The password itself, for code that must store or forward it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Refuses an empty password, which plays the role `what`.
+    pub(crate) fn check(&self, what: &'static str) -> Result<(), InputError> {
+        if self.0.is_empty() {
+            return Err(InputError::new(what, "must not be empty"));
+        }
+        Ok(())
+    }
+}
+
+impl From<&str> for Password {
+    fn from(value: &str) -> Self {
+        Password::new(value)
+    }
+}
+
+impl From<String> for Password {
+    fn from(value: String) -> Self {
+        Password::new(value)
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password([redacted])")
+    }
+}
+
+impl fmt::Display for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}

@@ -7,8 +7,6 @@
 //! - `DELETE /be/v1/users/{username}`: [`DeleteUser`]
 //! - `POST /be/v1/users`: [`CreateUser`], [`CreateMachineUser`]
 
-use std::fmt;
-
 use http::{Method, Response};
 use serde_json::{Map, Value};
 
@@ -56,44 +54,7 @@ impl User {
     }
 }
 
-/// A password, sent to or received from the API.
-///
-/// `Debug` prints `Password([redacted])`, never the text, and there is no `Display`.
-///
-/// ```
-/// use rockit_edge::users::Password;
-///
-/// let password = Password::new("correct horse battery staple");
-/// assert_eq!(format!("{password:?}"), "Password([redacted])");
-/// assert_eq!(password.expose(), "correct horse battery staple");
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct Password(String);
-
-impl Password {
-    /// Keeps `text` as a password. An empty one is refused when a request is built.
-    pub fn new(text: impl Into<String>) -> Self {
-        Password(text.into())
-    }
-
-    /// The password itself.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    fn check(&self, what: &'static str) -> Result<(), InputError> {
-        if self.0.is_empty() {
-            return Err(InputError::new(what, "must not be empty"));
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Password([redacted])")
-    }
-}
+pub use crate::secret::Password;
 
 /// Refuses what cannot be an e-mail address; the server has the last word on the rest.
 pub(crate) fn check_email(what: &'static str, email: &str) -> Result<(), InputError> {
