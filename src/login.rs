@@ -26,6 +26,8 @@ use std::time::Duration;
 use http::{Method, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+use crate::roles::{Permissions as RolePermissions, Resource};
 use serde_json::{Map, Value};
 
 use crate::assumed::login::{
@@ -64,42 +66,34 @@ pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 pub use crate::secret::Password;
 
-/// What a user may do, per resource (`apps`, `beUsers`, `tasks`, …): a bitmask of
-/// [`Permissions::CREATE`], [`Permissions::READ`], [`Permissions::UPDATE`],
-/// [`Permissions::DELETE`] and [`Permissions::EXECUTE`].
+/// What a user may do: per resource, the permission bits its roles grant (see
+/// [`crate::roles::Permissions`]).
 ///
 /// ```
 /// use rockit_edge::login::Permissions;
+/// use rockit_edge::roles::Permissions as Bits;
 ///
 /// let permissions: Permissions = serde_json::from_str(r#"{"apps": 15, "tasks": 2}"#).unwrap();
-/// assert!(permissions.allows("apps", Permissions::CREATE | Permissions::DELETE));
-/// assert!(!permissions.allows("tasks", Permissions::EXECUTE));
-/// assert_eq!(permissions.bits("roles"), 0);
+/// assert!(permissions.allows("apps", Bits::CREATE | Bits::DELETE));
+/// assert!(!permissions.allows("tasks", Bits::EXECUTE));
+/// assert_eq!(permissions.bits("roles"), Bits::NONE);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Permissions(pub BTreeMap<String, u32>);
+pub struct Permissions(pub BTreeMap<Resource, RolePermissions>);
 
 impl Permissions {
-    /// Creating (`POST`).
-    pub const CREATE: u32 = 1;
-    /// Reading (`GET`).
-    pub const READ: u32 = 2;
-    /// Updating (`PATCH`).
-    pub const UPDATE: u32 = 4;
-    /// Deleting (`DELETE`).
-    pub const DELETE: u32 = 8;
-    /// Executing (`POST /be/v1/trigger` on tasks).
-    pub const EXECUTE: u32 = 16;
-
-    /// The bitmask for `resource`; 0 when it is not listed.
-    pub fn bits(&self, resource: &str) -> u32 {
-        self.0.get(resource).copied().unwrap_or(0)
+    /// The bits granted on `resource`; none when it is not listed.
+    pub fn bits(&self, resource: impl Into<Resource>) -> RolePermissions {
+        self.0
+            .get(&resource.into())
+            .copied()
+            .unwrap_or(RolePermissions::NONE)
     }
 
-    /// Whether every bit of `bits` is granted on `resource`.
-    pub fn allows(&self, resource: &str, bits: u32) -> bool {
-        self.bits(resource) & bits == bits
+    /// Whether every bit of `wanted` is granted on `resource`.
+    pub fn allows(&self, resource: impl Into<Resource>, wanted: RolePermissions) -> bool {
+        self.bits(resource).contains(wanted)
     }
 }
 

@@ -2,10 +2,11 @@
 
 use rockit_edge::fake::{FakeEdge, VALID_LOGIN_PASSWORD, VALID_LOGIN_USERNAME, VALID_ORG_NAME};
 use rockit_edge::login::{
-    Authenticate, Login, LoginToOrg, LoginWithPassword, Logout, Permissions, Refresh, TokenPair,
+    Authenticate, Login, LoginToOrg, LoginWithPassword, Logout, Refresh, TokenPair,
     ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME,
 };
 use rockit_edge::raw::RawRequest;
+use rockit_edge::roles::Permissions as Bits;
 use rockit_edge::tasks::ListTasks;
 use rockit_edge::{Auth, Client, Credentials, Error};
 use serde_json::json;
@@ -52,8 +53,8 @@ fn the_older_flow_gives_an_auth_token_the_backend_accepts() {
         ))
         .unwrap();
     let permissions = session.permissions.get().unwrap();
-    assert!(permissions.allows("tasks", Permissions::EXECUTE | Permissions::READ));
-    assert_eq!(permissions.bits("consumption"), Permissions::READ);
+    assert!(permissions.allows("tasks", Bits::EXECUTE | Bits::READ));
+    assert_eq!(permissions.bits("consumption"), Bits::READ);
 
     // The session token is no backend token.
     let by_session = client(&fake, session.credentials());

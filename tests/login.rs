@@ -11,6 +11,7 @@ use rockit_edge::login::{
     Password, Permissions, Refresh, Session, TokenPair, ACCESS_TOKEN_LIFETIME, AUTH_TOKEN_LIFETIME,
     ORG_SELECTION_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME, SESSION_TOKEN_LIFETIME,
 };
+use rockit_edge::roles::{Permissions as Bits, Resource};
 use rockit_edge::{BaseUrl, Credentials, Endpoint, Error, ErrorCode, Field, Secret};
 use serde_json::{json, Map, Value};
 
@@ -218,8 +219,8 @@ fn session_decodes_with_permissions_and_becomes_session_credentials() {
         "eyJhbGciOiJIUzI1NiJ9.c2Vzc2lvbg.c2lnbmF0dXJl"
     );
     let permissions = session.permissions.get().unwrap();
-    assert!(permissions.allows("tasks", Permissions::EXECUTE | Permissions::READ));
-    assert!(!permissions.allows("roles", Permissions::READ));
+    assert!(permissions.allows("tasks", Bits::EXECUTE | Bits::READ));
+    assert!(!permissions.allows("roles", Bits::READ));
     assert_eq!(session.lifetime(), Duration::from_secs(86400));
     assert_eq!(session.extra["username"], "alice");
 
@@ -381,7 +382,13 @@ fn extra() -> impl Strategy<Value = Map<String, Value>> {
 }
 
 fn permissions() -> impl Strategy<Value = Permissions> {
-    prop::collection::btree_map("[a-zA-Z]{1,12}", 0u32..32, 0..5).prop_map(Permissions)
+    prop::collection::btree_map("[a-zA-Z]{1,12}", 0u64..32, 0..5).prop_map(|map| {
+        Permissions(
+            map.into_iter()
+                .map(|(resource, bits)| (Resource::from(resource), Bits::from_bits(bits)))
+                .collect(),
+        )
+    })
 }
 
 fn linked_org() -> impl Strategy<Value = LinkedOrg> {

@@ -123,22 +123,6 @@ impl Default for TokenLifetimes {
     }
 }
 
-/// The permissions of the `Administrators` role: the most each resource allows.
-const ADMINISTRATORS: &[(&str, u32)] = &[
-    ("apps", 15),
-    ("beUsers", 15),
-    ("bundles", 15),
-    ("consumption", 2),
-    ("dependencies", 15),
-    ("deployments", 15),
-    ("keys", 15),
-    ("roles", 15),
-    ("sources", 15),
-    ("subscriptions", 15),
-    ("tasks", 31),
-    ("trainings", 6),
-];
-
 /// Users, their organisations, and the tokens handed out.
 #[derive(Debug)]
 pub(super) struct Logins {
@@ -307,10 +291,10 @@ pub(super) fn login(state: &mut State, call: &Call<'_>) -> Answer {
             .logins
             .sessions
             .insert(token.clone(), (org_name, username));
-        let permissions = ADMINISTRATORS
-            .iter()
-            .map(|(resource, bits)| ((*resource).to_owned(), *bits))
-            .collect();
+        let permissions = crate::roles::Role::administrators()
+            .permissions
+            .into_option()
+            .unwrap_or_default();
         return flat_success(&Session {
             session_token: secret(&token)?,
             permissions: Field::Value(Permissions(permissions)),
