@@ -50,7 +50,7 @@ fn login_hides_tokens_unless_asked() {
     let out = run(&["login", "old", VALID_ORG_NAME, VALID_LOGIN_USERNAME]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("tasks CRUDX"), "{text}");
+    assert!(text.contains("tasks crudx"), "{text}");
     assert!(!text.contains("fake-edge-"), "{text}");
 
     let hidden = json(&run(&["login", "new", VALID_LOGIN_USERNAME, "--json"]));

@@ -137,7 +137,7 @@ fn old_flow(org: &str, user: &str, as_json: bool, show: bool) -> Result<(), Fail
     ];
     if let Some(permissions) = session.permissions.get() {
         for (resource, bits) in &permissions.0 {
-            lines.push(("permission", format!("{resource} {}", crudx(*bits))));
+            lines.push(("permission", format!("{resource} {bits}")));
         }
     }
     output::block(&lines);
@@ -208,13 +208,4 @@ fn show_tokens(org: &str, orgs: &[&str], tokens: &TokenPair, show: bool) {
 
 fn minutes(duration: std::time::Duration) -> String {
     format!("{} min", duration.as_secs() / 60)
-}
-
-/// A permission bitmask as its letters, such as `CRUD-` for 15.
-fn crudx(bits: u32) -> String {
-    "CRUDX"
-        .chars()
-        .enumerate()
-        .map(|(i, c)| if bits & (1 << i) != 0 { c } else { '-' })
-        .collect()
 }
