@@ -5,7 +5,9 @@ use std::cell::RefCell;
 
 use http::header::HeaderName;
 use http::{Method, Request, Response};
-use rockit_edge::auth::{ADMIN_TOKEN, API_KEY, BEAUTH_TOKEN, BESESSION_TOKEN};
+use rockit_edge::auth::{
+    ADMIN_TOKEN, API_KEY, BEAUTH_TOKEN, BESESSION_TOKEN, ORG_SELECTION_TOKEN, REFRESH_TOKEN,
+};
 use rockit_edge::raw::RawRequest;
 use rockit_edge::tasks::{AcknowledgeTask, GetTask, ListTasks};
 use rockit_edge::{
@@ -20,7 +22,16 @@ const BACKEND_TOKEN: &str = "bt-Q7fXz3a9c-backend";
 const API_KEY_VALUE: &str = "ak-W55d1e0Kp-apikey";
 const SESSION_TOKEN: &str = "st-Rc0ffeeJm-session";
 const ADMIN_TOKEN_VALUE: &str = "at-Nbadd1eVv-admin";
-const CORES: [&str; 4] = ["Q7fXz3a9c", "W55d1e0Kp", "Rc0ffeeJm", "Nbadd1eVv"];
+const ORG_SELECTION_TOKEN_VALUE: &str = "ot-Yq1dd3Xw-orgsel";
+const REFRESH_TOKEN_VALUE: &str = "rt-Hm9zzT2r-refresh";
+const CORES: [&str; 6] = [
+    "Q7fXz3a9c",
+    "W55d1e0Kp",
+    "Rc0ffeeJm",
+    "Nbadd1eVv",
+    "Yq1dd3Xw",
+    "Hm9zzT2r",
+];
 
 fn all_credentials() -> Vec<(Credentials, &'static str, Vec<HeaderName>, Auth)> {
     vec![
@@ -47,6 +58,18 @@ fn all_credentials() -> Vec<(Credentials, &'static str, Vec<HeaderName>, Auth)> 
             ADMIN_TOKEN_VALUE,
             vec![ADMIN_TOKEN],
             Auth::Admin,
+        ),
+        (
+            Credentials::org_selection_token(ORG_SELECTION_TOKEN_VALUE).unwrap(),
+            ORG_SELECTION_TOKEN_VALUE,
+            vec![ORG_SELECTION_TOKEN],
+            Auth::OrgSelection,
+        ),
+        (
+            Credentials::refresh_token(REFRESH_TOKEN_VALUE).unwrap(),
+            REFRESH_TOKEN_VALUE,
+            vec![REFRESH_TOKEN],
+            Auth::Refresh,
         ),
     ]
 }
@@ -132,6 +155,8 @@ fn refused_secrets_are_not_echoed() {
             Credentials::backend_token(&bad).unwrap_err(),
             Credentials::session_token(&bad).unwrap_err(),
             Credentials::admin_token(&bad).unwrap_err(),
+            Credentials::org_selection_token(&bad).unwrap_err(),
+            Credentials::refresh_token(&bad).unwrap_err(),
             Credentials::api_key("ExampleOrg", "adminPrincipal", &bad).unwrap_err(),
             ApiKey::new("ExampleOrg", "adminPrincipal", &bad).unwrap_err(),
             Secret::new(&bad).unwrap_err(),
@@ -161,6 +186,12 @@ fn refused_credential_kinds_are_not_echoed() {
             RawRequest::new(Method::GET, "/x")
                 .auth(Auth::BackendToken)
                 .to_request(&base(), &credentials),
+            RawRequest::new(Method::GET, "/x")
+                .auth(Auth::OrgSelection)
+                .to_request(&base(), &credentials),
+            RawRequest::new(Method::GET, "/x")
+                .auth(Auth::Refresh)
+                .to_request(&base(), &credentials),
         ];
 
         let mut refused = 0;
@@ -175,7 +206,7 @@ fn refused_credential_kinds_are_not_echoed() {
             }
         }
         // Each kind fits some of these endpoints and not the others.
-        assert!(refused > 0 && refused < 6, "{credentials:?}: {refused}");
+        assert!(refused > 0 && refused < 8, "{credentials:?}: {refused}");
     }
 }
 
@@ -220,7 +251,14 @@ fn assert_secret_only_in_its_headers(request: &Request<Vec<u8>>) {
     assert_no_secret(&request.uri().to_string());
     assert_no_secret(&String::from_utf8_lossy(request.body()));
     assert_prints_no_secret_debug(request);
-    let credential_headers = [BEAUTH_TOKEN, API_KEY, BESESSION_TOKEN, ADMIN_TOKEN];
+    let credential_headers = [
+        BEAUTH_TOKEN,
+        API_KEY,
+        BESESSION_TOKEN,
+        ADMIN_TOKEN,
+        ORG_SELECTION_TOKEN,
+        REFRESH_TOKEN,
+    ];
     for (name, value) in request.headers() {
         let text = String::from_utf8_lossy(value.as_bytes());
         if CORES.iter().any(|core| text.contains(core)) {
