@@ -8,8 +8,8 @@
 //!   [`Error`] ([`Endpoint::decode`]);
 //! - a one-method [`Transport`] trait, which any closure satisfies, and a [`Client`] that
 //!   sends endpoints over it;
-//! - with the `ureq` feature, a blocking transport over ureq 3 ([`ureq_transport`]) and
-//!   streaming build uploads ([`upload`]);
+//! - with the `ureq` feature, a blocking transport over ureq 3 (`ureq_transport`) and
+//!   streaming build uploads (`upload`);
 //! - a [`session::SessionClient`] that logs in and renews its tokens before they expire;
 //! - an in-memory [`fake`] ROCKIT Edge, for examples and for testing code that uses this crate;
 //! - with the `webhooks` feature, verification of the signed requests Edge sends to webhooks

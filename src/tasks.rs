@@ -104,7 +104,7 @@ impl fmt::Display for TaskStatus {
 
 /// A point in time as the API writes it, such as `2025-02-11T11:39:31.541Z`, kept as text.
 ///
-/// With the `time` feature, [`Timestamp::to_offset_date_time`] parses it as RFC 3339.
+/// With the `time` feature, `Timestamp::to_offset_date_time` parses it as RFC 3339.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Timestamp(String);
