@@ -15,16 +15,12 @@ fn task(i: u64) -> Value {
            "status": "running", "steps": {}})
 }
 
+/// A transport that answers in memory.
+type Server = Box<dyn Fn(Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError>>;
+
 /// A server holding `count` tasks that pages them as asked (or, when `ignore_offset`, always
 /// from the start), optionally reporting the total; it counts the requests it gets.
-fn server(
-    count: u64,
-    total: bool,
-    ignore_offset: bool,
-) -> (
-    impl Fn(Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError>,
-    Arc<AtomicUsize>,
-) {
+fn server(count: u64, total: bool, ignore_offset: bool) -> (Server, Arc<AtomicUsize>) {
     let requests = Arc::new(AtomicUsize::new(0));
     let seen = requests.clone();
     let transport = move |request: Request<Vec<u8>>| {
@@ -49,7 +45,7 @@ fn server(
         }
         Ok(Response::new(serde_json::to_vec(&body).unwrap()))
     };
-    (transport, requests)
+    (Box::new(transport), requests)
 }
 
 fn client<T: rockit_edge::Transport>(transport: T) -> Client<T> {
