@@ -220,10 +220,35 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "server answered HTTP {}", self.status)?;
         if let Some(code) = &self.code {
-            write!(f, " with error code {code}")?;
+            write!(f, " with error code {}", Printable(code.as_str()))?;
         }
         if let Some(message) = &self.message {
-            write!(f, ": {message}")?;
+            write!(f, ": {}", Printable(message))?;
+        }
+        Ok(())
+    }
+}
+
+/// Text from the network, shown on one line with control characters escaped, so that a
+/// server's message cannot move a terminal's cursor, change its colours or forge lines.
+///
+/// ```
+/// use rockit_edge::error::Printable;
+///
+/// assert_eq!(Printable("bad\x1b[31m\nline").to_string(), "bad\\u{1b}[31m\\nline");
+/// assert_eq!(Printable("caf\u{e9} ok").to_string(), "caf\u{e9} ok");
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Printable<'a>(pub &'a str);
+
+impl fmt::Display for Printable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
         }
         Ok(())
     }
@@ -277,7 +302,9 @@ impl fmt::Display for DecodeError {
         write!(
             f,
             "cannot decode the HTTP {} response at `{}`: {}",
-            self.status, self.path, self.message
+            self.status,
+            Printable(&self.path),
+            Printable(&self.message)
         )
     }
 }

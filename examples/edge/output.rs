@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use rockit_edge::error::Printable;
 use rockit_edge::Error;
 use serde::Serialize;
 
@@ -59,17 +60,20 @@ pub fn describe_error(error: &Error) -> String {
         Error::Api(e) => {
             let mut text = format!("HTTP {}", e.status());
             if let Some(code) = e.code() {
-                text.push_str(&format!(", error code {code}"));
+                text.push_str(&format!(", error code {}", Printable(code.as_str())));
             }
             if let Some(message) = e.message() {
-                text.push_str(&format!(": {message}"));
+                text.push_str(&format!(": {}", Printable(message)));
             } else if !e.body().is_empty() {
                 let body = e.body().text();
-                let first = body.lines().next().unwrap_or_default();
-                text.push_str(&format!(
-                    " (body starts: {})",
-                    first.chars().take(80).collect::<String>()
-                ));
+                let first: String = body
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(80)
+                    .collect();
+                text.push_str(&format!(" (body starts: {})", Printable(&first)));
             }
             text
         }
