@@ -134,7 +134,7 @@ impl PathBuilder {
     }
 }
 
-fn check_segment(what: &'static str, value: &str) -> Result<(), InputError> {
+pub(crate) fn check_segment(what: &'static str, value: &str) -> Result<(), InputError> {
     match value {
         "" => Err(InputError::new(what, "must not be empty")),
         "." | ".." => Err(InputError::new(what, "must not be `.` or `..`")),

@@ -253,6 +253,8 @@ impl Endpoint for Subscribe {
         if self.name.trim().is_empty() {
             return Err(InputError::new("subscription name", "must not be empty"));
         }
+        // The name must later fit one path segment, to get or delete the subscription.
+        crate::endpoint::check_segment("subscription name", &self.name)?;
         self.target.check()?;
         let mut body = Map::new();
         body.insert(

@@ -673,7 +673,9 @@ fn control_characters_from_the_server_are_escaped_when_shown() {
     let body = br#"{"status":"error","code":"bad\u001b[2J","message":"token X\u001b[31mRED\nforged line"}"#;
     let mut response = http::Response::new(body.to_vec());
     *response.status_mut() = http::StatusCode::UNAUTHORIZED;
-    let err = rockit_edge::tasks::GetTask::new("t").decode(&response).unwrap_err();
+    let err = rockit_edge::tasks::GetTask::new("t")
+        .decode(&response)
+        .unwrap_err();
     let shown = err.to_string();
     assert!(!shown.chars().any(char::is_control), "{shown:?}");
     assert!(shown.contains("\\u{1b}[31mRED\\nforged line"), "{shown}");

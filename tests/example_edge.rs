@@ -247,6 +247,14 @@ fn usage_errors_exit_2_and_say_what_is_wrong() {
         (&["tasks", "show"][..], "missing a task name"),
         (&["tasks", "show", "a", "b"][..], "unexpected argument `b`"),
         (&["tasks", "show", ".."][..], "invalid task name"),
+        (
+            &["tasks", "list", "--limit", "5", "--limit", "6"][..],
+            "`--limit` is given more than once",
+        ),
+        (
+            &["tasks", "list", "--json", "--json"][..],
+            "`--json` is given more than once",
+        ),
         (&["tasks", "watch"][..], "missing a task name"),
         (&["tasks", "watch", "a_b", ".."][..], "invalid task name"),
     ] {

@@ -136,14 +136,6 @@ fn upload_usage_errors_exit_2_and_api_errors_exit_1() {
             "--url",
             "https://x/b",
         ],
-        vec![
-            "builds",
-            "import",
-            "--app",
-            "sushi",
-            "--file",
-            "/no/such/build.tar",
-        ],
         vec!["builds", "import", "--app", "sushi", "--file", "/"],
     ] {
         let out = run(&args);
@@ -154,6 +146,18 @@ fn upload_usage_errors_exit_2_and_api_errors_exit_1() {
             text(&out.stderr)
         );
     }
+    // A file that cannot be read is no usage error: exit 1, and no usage text.
+    let out = run(&[
+        "builds",
+        "import",
+        "--app",
+        "sushi",
+        "--file",
+        "/no/such/build.tar",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("cannot read /no/such/build.tar"));
+    assert!(!text(&out.stderr).contains("usage:"));
     let out = run(&["builds", "import", "--app", "udon", "--file", file.path()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(

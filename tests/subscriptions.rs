@@ -389,3 +389,21 @@ fn fixtures_survive_decode_and_encode() {
         survives::<Subscription>(item.clone());
     }
 }
+
+#[test]
+fn a_name_that_could_not_be_deleted_later_is_refused_at_once() {
+    use rockit_edge::subscriptions::{Subscribe, Target};
+    use rockit_edge::{BaseUrl, Credentials, Endpoint, Error};
+
+    let base = BaseUrl::parse("https://edge.example.com").unwrap();
+    let credentials = Credentials::backend_token("t").unwrap();
+    for name in [".", ".."] {
+        let err = Subscribe::new(name, Target::slack("#c"))
+            .to_request(&base, &credentials)
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Input(e) if e.what() == "subscription name"),
+            "{err}"
+        );
+    }
+}

@@ -22,17 +22,21 @@ impl fmt::Display for UsageError {
 /// The words of the command line not yet used.
 pub struct Args {
     words: Vec<Option<String>>,
+    /// The options already taken, to tell a repeated option from an unknown one.
+    taken: Vec<String>,
 }
 
 impl Args {
     pub fn new(words: impl Iterator<Item = String>) -> Self {
         Args {
             words: words.map(Some).collect(),
+            taken: Vec::new(),
         }
     }
 
     /// Removes `--name` if it is present.
     pub fn take_flag(&mut self, name: &str) -> bool {
+        self.taken.push(name.to_owned());
         match self.words.iter().position(|w| w.as_deref() == Some(name)) {
             Some(i) => {
                 self.words[i] = None;
@@ -44,6 +48,7 @@ impl Args {
 
     /// Removes `--name VALUE` (or `--name=VALUE`) and returns the value.
     pub fn take_option(&mut self, name: &str) -> Result<Option<String>, UsageError> {
+        self.taken.push(name.to_owned());
         let prefix = format!("{name}=");
         for i in 0..self.words.len() {
             let Some(word) = self.words[i].as_deref() else {
@@ -89,7 +94,12 @@ impl Args {
     pub fn finish(self) -> Result<(), UsageError> {
         match self.words.into_iter().flatten().next() {
             Some(word) if word.starts_with("--") => {
-                Err(UsageError::new(format!("unknown option `{word}`")))
+                let name = word.split('=').next().unwrap_or(&word);
+                if self.taken.iter().any(|taken| taken == name) {
+                    Err(UsageError::new(format!("`{name}` is given more than once")))
+                } else {
+                    Err(UsageError::new(format!("unknown option `{word}`")))
+                }
             }
             Some(word) => Err(UsageError::new(format!("unexpected argument `{word}`"))),
             None => Ok(()),

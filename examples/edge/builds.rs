@@ -62,8 +62,8 @@ fn download(app: String, url: String, size: Option<u64>, as_json: bool) -> Resul
 /// Without a server in the environment, the fake is served on 127.0.0.1 meanwhile, so that
 /// its upload URL can be reached.
 fn upload(app: String, file: &str, as_json: bool) -> Result<(), Failure> {
-    let metadata =
-        std::fs::metadata(file).map_err(|e| UsageError::new(format!("cannot read {file}: {e}")))?;
+    let metadata = std::fs::metadata(file)
+        .map_err(|e| Failure::Unsuccessful(format!("cannot read {file}: {e}")))?;
     if !metadata.is_file() {
         return Err(UsageError::new(format!("{file} is not a regular file")).into());
     }

@@ -40,7 +40,17 @@ pub fn client() -> Result<Client<Server>, Error> {
     ) {
         (Some(token), None, None, None) => Credentials::backend_token(token)?,
         (None, Some(org), Some(user), Some(key)) => Credentials::api_key(org, user, key)?,
-        _ => return Err(Error::Input(missing_credentials())),
+        (None, None, None, None) => return Err(Error::Input(credentials_problem("none are set"))),
+        (Some(_), _, _, _) => {
+            return Err(Error::Input(credentials_problem(
+                "a token and API-key variables are both set",
+            )))
+        }
+        _ => {
+            return Err(Error::Input(credentials_problem(
+                "the API-key variables are incomplete",
+            )))
+        }
     };
     Ok(Client::new(
         Server::Http(UreqTransport::new()),
@@ -72,10 +82,12 @@ pub fn served_client() -> Result<(Client<Server>, Option<fake::Server>), Error> 
     Ok((client, Some(server)))
 }
 
-fn missing_credentials() -> InputError {
+fn credentials_problem(what_is_wrong: &str) -> InputError {
     InputError::new(
         "credentials",
-        "set ROCKIT_EDGE_TOKEN, or all of ROCKIT_EDGE_ORG, ROCKIT_EDGE_USER and \
-         ROCKIT_EDGE_API_KEY, not both",
+        format!(
+            "{what_is_wrong}: set ROCKIT_EDGE_TOKEN, or all of ROCKIT_EDGE_ORG, ROCKIT_EDGE_USER \
+             and ROCKIT_EDGE_API_KEY"
+        ),
     )
 }

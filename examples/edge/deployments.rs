@@ -71,11 +71,19 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             if let Some(prefix) = args.take_option("--prefix")? {
                 modify = modify.origin_prefix(prefix);
             }
-            if let Some(group) = args.take_option("--auth-group")? {
-                modify = modify.download_auth_group(group);
-            }
-            if args.take_flag("--no-auth-group") {
-                modify = modify.remove_download_auth_group();
+            match (
+                args.take_option("--auth-group")?,
+                args.take_flag("--no-auth-group"),
+            ) {
+                (Some(_), true) => {
+                    return Err(UsageError::new(
+                        "--auth-group and --no-auth-group exclude each other",
+                    )
+                    .into())
+                }
+                (Some(group), false) => modify = modify.download_auth_group(group),
+                (None, true) => modify = modify.remove_download_auth_group(),
+                (None, false) => {}
             }
             if let Some(credentials) = take_credentials(&mut args)? {
                 modify = modify.credentials(credentials);

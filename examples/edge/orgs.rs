@@ -41,7 +41,7 @@ fn create(mut args: Args, as_json: bool) -> Result<(), Failure> {
     }
     if let Some(path) = args.take_option("--public-key")? {
         let pem = std::fs::read_to_string(&path)
-            .map_err(|e| UsageError::new(format!("cannot read --public-key {path}: {e}")))?;
+            .map_err(|e| Failure::Unsuccessful(format!("cannot read --public-key {path}: {e}")))?;
         request = request.public_key(pem);
     }
     args.finish()?;
