@@ -344,6 +344,13 @@ pub(crate) fn check_body(deployment: &Deployment) -> Result<(), InputError> {
     if deployment.bucket.get().is_some_and(String::is_empty) {
         return Err(InputError::new("bucket", "must not be empty"));
     }
+    if deployment
+        .origin_type
+        .get()
+        .is_some_and(|t| t.as_str().trim().is_empty())
+    {
+        return Err(InputError::new("origin type", "must not be empty"));
+    }
     Ok(())
 }
 

@@ -521,3 +521,20 @@ proptest! {
         prop_assert_eq!(serde_json::to_value(&decoded).unwrap(), json);
     }
 }
+
+#[test]
+fn an_empty_origin_type_is_refused() {
+    use rockit_edge::deployments::CreateDeployment;
+    use rockit_edge::{BaseUrl, Credentials, Endpoint, Error};
+
+    let err = CreateDeployment::new("gcore", "")
+        .to_request(
+            &BaseUrl::parse("https://edge.example.com").unwrap(),
+            &Credentials::backend_token("t").unwrap(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Input(e) if e.what() == "origin type"),
+        "{err}"
+    );
+}

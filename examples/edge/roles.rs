@@ -106,12 +106,21 @@ fn granted(role: &Role) -> String {
 fn create(mut args: Args, as_json: bool) -> Result<(), Failure> {
     let name = args.command("a role name")?;
     let mut request = CreateRole::new(&name);
+    let mut granted = std::collections::BTreeSet::new();
     while let Some(grant) = args.take_option("--allow")? {
-        let (resource, permissions) = grant.split_once('=').ok_or_else(|| {
-            UsageError::new(format!(
-                "--allow takes RESOURCE=PERMISSIONS, such as apps=crud, not `{grant}`"
-            ))
-        })?;
+        let (resource, permissions) = grant
+            .split_once('=')
+            .filter(|(resource, _)| !resource.is_empty())
+            .ok_or_else(|| {
+                UsageError::new(format!(
+                    "--allow takes RESOURCE=PERMISSIONS, such as apps=crud, not `{grant}`"
+                ))
+            })?;
+        if !granted.insert(resource.to_owned()) {
+            return Err(
+                UsageError::new(format!("--allow names `{resource}` more than once")).into(),
+            );
+        }
         let permissions: Permissions = permissions
             .parse()
             .map_err(|e| UsageError::new(format!("--allow {grant}: {e}")))?;
