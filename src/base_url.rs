@@ -56,6 +56,17 @@ impl BaseUrl {
             Some(a) if !a.host().is_empty() => a.clone(),
             _ => return Err(InputError::new(WHAT, "must name a host")),
         };
+        // `http::Uri` keeps a port it cannot read as a `u16` (`:99999`, `:+80`, `:`), and a
+        // client would then quietly use the scheme's default port, credentials and all.
+        let host_end = authority.as_str().rfind(']').map_or(0, |i| i + 1);
+        if let Some((_, port)) = authority.as_str()[host_end..].rsplit_once(':') {
+            let valid = !port.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok_and(|p| p > 0);
+            if !valid {
+                return Err(InputError::new(WHAT, "port must be a number from 1 to 65535"));
+            }
+        }
         if uri.query().is_some() {
             return Err(InputError::new(WHAT, "must not have a query"));
         }
@@ -175,6 +186,11 @@ mod tests {
             ("https://e.example.com/?a=1", "query"),
             ("https://e.example.com/#x", "fragment"),
             ("https://e.example.com/a//b", "empty segment"),
+            ("https://e.example.com:99999", "port must be"),
+            ("http://e.example.com:65536", "port must be"),
+            ("http://e.example.com:+80", "port must be"),
+            ("http://e.example.com:", "port must be"),
+            ("http://e.example.com:0", "port must be"),
         ] {
             let err = BaseUrl::parse(url).unwrap_err();
             assert!(err.to_string().contains(problem), "{url}: {err}");
@@ -190,6 +206,9 @@ mod tests {
         assert_eq!(base.port(), Some(9000));
         assert_eq!(base.prefix(), "/x");
         assert_eq!(base.to_string(), "http://127.0.0.1:9000/x");
+        let v6 = BaseUrl::parse("http://[::1]:8080/x").unwrap();
+        assert_eq!(v6.port(), Some(8080));
+        assert!(BaseUrl::parse("http://[::1]").unwrap().port().is_none());
         let bare = BaseUrl::parse("http://127.0.0.1:9000/").unwrap();
         assert_eq!(format!("{bare}/be/v1"), "http://127.0.0.1:9000/be/v1");
     }
