@@ -64,7 +64,10 @@ impl BaseUrl {
                 && port.bytes().all(|b| b.is_ascii_digit())
                 && port.parse::<u16>().is_ok_and(|p| p > 0);
             if !valid {
-                return Err(InputError::new(WHAT, "port must be a number from 1 to 65535"));
+                return Err(InputError::new(
+                    WHAT,
+                    "port must be a number from 1 to 65535",
+                ));
             }
         }
         if uri.query().is_some() {

@@ -1,8 +1,8 @@
 //! Walking a list page by page, sans-IO, and as an iterator on the client.
 //!
 //! Lists take `offset` and `limit`; the server's default page size is
-//! [`DEFAULT_PAGE_SIZE`]. A walk ends on an empty page, on a page shorter than the page size,
-//! or when the reported total is reached. A server that ignores `offset` would answer the same
+//! [`DEFAULT_PAGE_SIZE`]. A walk ends on an empty page, when the reported total is reached,
+//! or, when no total is reported, on a page shorter than the page size. A server that ignores `offset` would answer the same
 //! page forever: the pager notices the repeat and ends with [`Error::Paging`] instead.
 
 use http::Response;
@@ -103,8 +103,13 @@ impl<E: Paged> Pager<E> {
         let size = current.page_limit().unwrap_or(DEFAULT_PAGE_SIZE);
         let count = page.items.len() as u64;
         let next_offset = current.page_offset().saturating_add(count);
-        let total_reached = page.total().is_some_and(|total| next_offset >= total);
-        if count >= size && !total_reached {
+        // A reported total decides; a server may cap pages below the size asked for, and a
+        // short page then does not mean the end. Without a total, a short page is the end.
+        let more = match page.total() {
+            Some(total) => next_offset < total,
+            None => count >= size,
+        };
+        if more {
             self.next = Some(current.at_offset(next_offset));
         }
         Ok(page.items)

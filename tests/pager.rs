@@ -140,3 +140,23 @@ fn an_error_answer_ends_the_walk_with_that_error() {
     assert_eq!(results.len(), 1);
     assert!(matches!(&results[0], Err(Error::Api(e)) if e.status() == 401));
 }
+
+#[test]
+fn a_server_that_caps_pages_is_walked_to_its_reported_total() {
+    // Pages of at most 3, whatever the size asked for, with the total reported.
+    let capped = |request: Request<Vec<u8>>| -> Result<Response<Vec<u8>>, TransportError> {
+        let query = request.uri().query().unwrap_or("");
+        let offset: u64 = query
+            .split('&')
+            .find_map(|p| p.strip_prefix("offset="))
+            .map_or(0, |v| v.parse().unwrap());
+        let tasks: Vec<Value> = (offset..8.min(offset + 3)).map(task).collect();
+        let body = json!({"status": "success", "tasks": tasks, "total": 8});
+        Ok(Response::new(serde_json::to_vec(&body).unwrap()))
+    };
+    let names: Vec<String> = client(capped)
+        .all(ListTasks::new().limit(100))
+        .map(|t| t.unwrap().name)
+        .collect();
+    assert_eq!(names, (0..8).map(|i| format!("t{i}")).collect::<Vec<_>>());
+}
