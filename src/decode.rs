@@ -75,6 +75,18 @@ fn success_body<T: DeserializeOwned, B: AsRef<[u8]>>(
             value: raw.value,
             rest: raw.rest,
         }),
+        // A success status without `"status": "success"` is a body of the wrong shape, not an
+        // error answer: without a status string, the server said nothing of failing.
+        Ok(RawEnvelope { status: None, .. }) => {
+            Err(DecodeError::new(status, ".".into(), "missing field `status`".into(), body).into())
+        }
+        Ok(raw) if raw.status.as_deref() == Some(NOT_A_STRING) => Err(DecodeError::new(
+            status,
+            "status".into(),
+            "`status` is not a string".into(),
+            body,
+        )
+        .into()),
         Ok(_) => Err(api_error(status, response.headers(), body).into()),
         Err(e) => {
             // A body that does not report success is an error answer, whatever its shape.
@@ -199,6 +211,9 @@ fn text_message(text: &str) -> Option<String> {
     Some(message)
 }
 
+/// Stands for a `status` member that is not a string; no server writes a NUL as a status.
+const NOT_A_STRING: &str = "\0";
+
 /// The envelope as read, before the success check.
 struct RawEnvelope<T> {
     status: Option<String>,
@@ -244,10 +259,9 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
                     if raw.status.is_some() {
                         return Err(A::Error::duplicate_field("status"));
                     }
-                    // A status that is not a string marks an error answer; keep reading.
                     raw.status = Some(match map.next_value::<Value>()? {
                         Value::String(s) => s,
-                        _ => String::new(),
+                        _ => NOT_A_STRING.to_owned(),
                     });
                 }
                 EnvelopeKey::Other(key) if Some(key.as_ref()) == self.member => {

@@ -515,15 +515,22 @@ fn acknowledgement_answers() {
     let map = ExpireTask::new("t").decode(&ok).unwrap();
     assert!(!map.contains_key("status"));
 
-    for body in [
-        json!({}),
-        json!({ "status": 1 }),
-        json!({ "status": "error", "code": "x" }),
-    ] {
+    let err = ExpireTask::new("t")
+        .decode(&json_response(
+            200,
+            &json!({ "status": "error", "code": "x" }),
+        ))
+        .unwrap_err();
+    assert_eq!(api(err).status(), StatusCode::OK);
+
+    // Without a status string the server reported no failure: the body has the wrong shape.
+    for (body, path) in [(json!({}), "."), (json!({ "status": 1 }), "status")] {
         let err = ExpireTask::new("t")
             .decode(&json_response(200, &body))
             .unwrap_err();
-        assert_eq!(api(err).status(), StatusCode::OK, "{body}");
+        let err = decode_error(err);
+        assert_eq!(err.path(), path, "{body}");
+        assert!(err.message().contains("status"), "{body}");
     }
 
     for body in ["", "[]", "not json"] {
