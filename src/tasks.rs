@@ -63,6 +63,8 @@ open_enum! {
 ///
 /// let status = TaskStatus::from("failed");
 /// assert!(status.is_failed());
+/// assert!(TaskStatus::from("expired").is_failed());
+/// assert!(!TaskStatus::from("running").is_failed());
 /// assert_eq!(status.as_str(), "failed");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -78,9 +80,10 @@ impl TaskStatus {
         &self.0
     }
 
-    /// Whether the task failed.
+    /// Whether the task ended in failure: its state is one of
+    /// [`crate::assumed::TASK_FAILURE_STATES`], as [`crate::watch::ending`] judges too.
     pub fn is_failed(&self) -> bool {
-        self.0 == Self::FAILED
+        assumed::TASK_FAILURE_STATES.contains(&self.0.as_str())
     }
 }
 
@@ -420,9 +423,9 @@ impl ExpireTask {
 }
 
 fn patch_body(name: &str, action: &'static str) -> Result<Option<Vec<u8>>, InputError> {
-    if name.is_empty() {
-        return Err(InputError::new("task name", "must not be empty"));
-    }
+    // The same names as in a task's path, so that a task one can ask for is one that can be
+    // acknowledged or expired, and no other.
+    crate::endpoint::check_segment("task name", name)?;
     let mut body = Map::new();
     body.insert(assumed::TASK_PATCH_NAME.into(), Value::from(name));
     body.insert(action.into(), Value::Bool(true));

@@ -280,7 +280,7 @@ fn acknowledge_and_expire_send_the_assumed_body() {
 
 #[test]
 fn patch_bodies_carry_awkward_names_as_they_are() {
-    for name in ["a/b?c#d", "\"quoted\"\\", "\u{1F363} \n", "."] {
+    for name in ["a/b?c#d", "\"quoted\"\\", "\u{1F363} \n", "..."] {
         let request = build(&ExpireTask::new(name), &api_key());
 
         assert_eq!(
@@ -292,12 +292,14 @@ fn patch_bodies_carry_awkward_names_as_they_are() {
 }
 
 #[test]
-fn patch_requests_refuse_an_empty_name() {
-    let err = input_error(AcknowledgeTask::new("").to_request(&base(), &token()));
-    assert_eq!(err.what(), "task name");
+fn patch_requests_refuse_the_names_a_task_path_refuses() {
+    for name in ["", ".", ".."] {
+        let err = input_error(AcknowledgeTask::new(name).to_request(&base(), &token()));
+        assert_eq!(err.what(), "task name");
 
-    let err = input_error(ExpireTask::new("").to_request(&base(), &token()));
-    assert_eq!(err.what(), "task name");
+        let err = input_error(ExpireTask::new(name).to_request(&base(), &token()));
+        assert_eq!(err.what(), "task name");
+    }
 }
 
 #[test]
