@@ -60,15 +60,17 @@ impl fmt::Display for Error {
     }
 }
 
+/// `Error` shows its inner error's message as its own, so its source is the inner error's
+/// source: a report that walks the chain then shows each message once.
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
-            Error::Input(e) => Some(e),
-            Error::Api(e) => Some(e),
-            Error::Decode(e) => Some(e),
-            Error::Transport(e) => Some(e),
-            Error::Paging(e) => Some(e),
-            Error::LoginRequired(e) => Some(e),
+            Error::Input(e) => e.source(),
+            Error::Api(e) => e.source(),
+            Error::Decode(e) => e.source(),
+            Error::Transport(e) => e.source(),
+            Error::Paging(e) => e.source(),
+            Error::LoginRequired(e) => e.source(),
         }
     }
 }
@@ -380,6 +382,8 @@ pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
     source: Option<Box<dyn StdError + Send + Sync>>,
+    /// Whether `message` is the source's own message (made by [`TransportError::other`]).
+    message_is_source: bool,
 }
 
 impl TransportError {
@@ -389,6 +393,7 @@ impl TransportError {
             kind,
             message: message.into(),
             source: None,
+            message_is_source: false,
         }
     }
 
@@ -399,13 +404,20 @@ impl TransportError {
             kind: TransportErrorKind::Other,
             message: source.to_string(),
             source: Some(source),
+            message_is_source: true,
         }
     }
 
     /// Adds the underlying error.
     pub fn with_source(mut self, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
         self.source = Some(source.into());
+        self.message_is_source = false;
         self
+    }
+
+    /// The underlying error, for downcasting, whether or not it is shown as the source.
+    pub fn inner(&self) -> Option<&(dyn StdError + Send + Sync + 'static)> {
+        self.source.as_deref()
     }
 
     /// What kind of failure this is.
@@ -426,9 +438,14 @@ impl fmt::Display for TransportError {
 }
 
 impl StdError for TransportError {
+    /// The underlying error; when its message is this error's own (see
+    /// [`TransportError::other`]), the one below it, so that no message shows twice.
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn StdError + 'static))
+        let source = self.source.as_deref()?;
+        if self.message_is_source {
+            source.source()
+        } else {
+            Some(source as &(dyn StdError + 'static))
+        }
     }
 }
