@@ -2,8 +2,6 @@
 //! and message, and the start of the body; success answers of the wrong shape name the JSON
 //! path that failed.
 
-use std::error::Error as _;
-
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, Method, Response, StatusCode};
 use rockit_edge::decode::api_error;
@@ -11,8 +9,7 @@ use rockit_edge::error::BODY_EXCERPT_LIMIT;
 use rockit_edge::raw::RawRequest;
 use rockit_edge::tasks::{AcknowledgeTask, ExpireTask, GetTask, ListTasks};
 use rockit_edge::{
-    ApiError, DecodeError, Endpoint, Error, ErrorCode, InputError, TransportError,
-    TransportErrorKind,
+    ApiError, DecodeError, Endpoint, Error, ErrorCode, TransportError, TransportErrorKind,
 };
 use serde_json::{json, Value};
 
