@@ -85,7 +85,7 @@ fn members(answer: &Map<String, Value>, as_json: bool, done: &str) {
     if as_json {
         output::json(answer);
     } else if answer.is_empty() {
-        println!("{done}");
+        out!("{done}");
     } else {
         let lines: Vec<(&str, String)> = answer
             .iter()

@@ -125,7 +125,7 @@ fn done(as_json: bool, answer: &Map<String, Value>, line: String) {
     if as_json {
         output::json(answer);
     } else {
-        println!("{line}");
+        out!("{line}");
     }
 }
 

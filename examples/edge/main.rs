@@ -21,6 +21,14 @@
 //! error or a watched task that failed, 2 a usage error (including a value the API would refuse, such as an empty name, and
 //! incomplete credentials in the environment).
 
+/// Prints a line of data on stdout, like `println!`, but a closed or failing stdout ends the
+/// program cleanly instead of panicking (see [`output::line`]).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::line(format_args!($($arg)*))
+    };
+}
+
 mod admin;
 mod apps;
 mod args;
@@ -107,7 +115,7 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(Failure::Help) => {
-            println!("{USAGE}");
+            out!("{USAGE}");
             ExitCode::SUCCESS
         }
         Err(Failure::Api(rockit_edge::Error::Input(e))) => {

@@ -24,7 +24,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             if as_json {
                 output::json(&answer);
             } else {
-                println!("deleted organisation {name}");
+                out!("deleted organisation {name}");
             }
             Ok(())
         }

@@ -6,10 +6,23 @@ use rockit_edge::error::Printable;
 use rockit_edge::Error;
 use serde::Serialize;
 
+/// Writes one line on stdout. When the reader has gone (`| head`), the program ends quietly
+/// with success, as command-line tools do; any other write error ends it with exit code 1.
+pub fn line(args: std::fmt::Arguments<'_>) {
+    let mut stdout = io::stdout().lock();
+    if let Err(e) = writeln!(stdout, "{args}").and_then(|()| stdout.flush()) {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("edge: cannot write the output: {e}");
+        std::process::exit(1);
+    }
+}
+
 /// Prints `value` as pretty JSON on stdout.
 pub fn json<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => out!("{text}"),
         Err(e) => eprintln!("edge: cannot encode the result as JSON: {e}"),
     }
 }
@@ -22,8 +35,6 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
     let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
     for row in std::iter::once(&header).chain(rows) {
         let mut line = String::new();
@@ -35,10 +46,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
                 line.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 2));
             }
         }
-        // A closed stdout (as with `| head`) is not an error worth reporting.
-        if writeln!(out, "{}", line.trim_end()).is_err() {
-            return;
-        }
+        out!("{}", line.trim_end());
     }
 }
 
@@ -46,7 +54,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
 pub fn block(lines: &[(&str, String)]) {
     let width = lines.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
     for (label, value) in lines {
-        println!(
+        out!(
             "{label:width$}  {value}",
             width = width + 1,
             label = format!("{label}:")

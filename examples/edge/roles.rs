@@ -32,7 +32,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             if as_json {
                 output::json(&answer);
             } else {
-                println!("deleted role {name}");
+                out!("deleted role {name}");
             }
             Ok(())
         }
@@ -133,7 +133,7 @@ fn create(mut args: Args, as_json: bool) -> Result<(), Failure> {
     if as_json {
         output::json(&answer);
     } else {
-        println!("created role {name}");
+        out!("created role {name}");
     }
     Ok(())
 }

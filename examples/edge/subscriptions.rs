@@ -23,7 +23,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             if as_json {
                 output::json(&answer);
             } else {
-                println!("deleted {name}");
+                out!("deleted {name}");
             }
             Ok(())
         }

@@ -45,7 +45,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
                 } else {
                     "expired"
                 };
-                println!("{done} {name}");
+                out!("{done} {name}");
             }
             Ok(())
         }

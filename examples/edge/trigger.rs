@@ -32,8 +32,8 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
     let task = answer.get(TRIGGER_ANSWER_TASK_MEMBER);
     let field = |name: &str| task.and_then(|t| t.get(name)).and_then(|v| v.as_str());
     match (field("name"), field("status")) {
-        (Some(name), Some(status)) => println!("{done}: {name} is {status}"),
-        _ => println!("{done}"),
+        (Some(name), Some(status)) => out!("{done}: {name} is {status}"),
+        _ => out!("{done}"),
     }
     Ok(())
 }

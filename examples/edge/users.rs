@@ -32,7 +32,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             if as_json {
                 output::json(&answer);
             } else {
-                println!("deleted user {name}");
+                out!("deleted user {name}");
             }
             Ok(())
         }
@@ -162,7 +162,7 @@ fn create(mut args: Args, as_json: bool) -> Result<(), Failure> {
     if as_json {
         output::json(&answer);
     } else {
-        println!("created user {name}");
+        out!("created user {name}");
     }
     Ok(())
 }
