@@ -19,6 +19,9 @@ use crate::error::{ApiError, BodyExcerpt, DecodeError, Error, ErrorCode};
 /// The `status` of a success body.
 pub const SUCCESS: &str = "success";
 
+/// The most a code or message taken from a JSON error body may hold, in characters.
+const JSON_MESSAGE_LIMIT: usize = 1000;
+
 /// The most a message taken from a non-JSON body may hold, in characters.
 const TEXT_MESSAGE_LIMIT: usize = 200;
 
@@ -174,9 +177,19 @@ fn error_code(map: &Map<String, Value>) -> Option<ErrorCode> {
 
 fn first_string(map: &Map<String, Value>, members: &[&str]) -> Option<String> {
     members.iter().find_map(|m| match map.get(*m) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(capped(s.trim())),
         _ => None,
     })
+}
+
+/// At most [`JSON_MESSAGE_LIMIT`] characters of a server's code or message; the whole body
+/// stays in the error's excerpt.
+fn capped(text: &str) -> String {
+    let mut kept: String = text.chars().take(JSON_MESSAGE_LIMIT).collect();
+    if kept.len() < text.len() {
+        kept.push('…');
+    }
+    kept
 }
 
 /// Plain text is shown as the message; an HTML page is not (its body is still kept).

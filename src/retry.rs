@@ -1,7 +1,7 @@
 //! When to try a request again, and after how long: a pure policy, with no clock and no
 //! randomness of its own (the caller passes the current time and a random number).
 //!
-//! Idempotent requests (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`) are retried after
+//! Idempotent requests (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`) are retried after
 //! connection failures, timeouts, broken answers and the statuses 429, 502, 503 and 504.
 //! Other methods are retried only when the caller opts in, since the server may already have
 //! acted on them. A `Retry-After` header, in seconds or as an HTTP date, sets the wait; a wait

@@ -686,3 +686,14 @@ fn control_characters_from_the_server_are_escaped_when_shown() {
         "the code is kept as sent"
     );
 }
+
+#[test]
+fn a_huge_message_is_cut_but_the_body_excerpt_stays() {
+    let message = "x".repeat(5_000_000);
+    let body = json!({"status": "error", "code": "big", "message": message});
+    let err = api(get_task(&json_response(500, &body)));
+    let kept = err.message().unwrap();
+    assert!(kept.chars().count() <= 1001, "{}", kept.len());
+    assert!(kept.ends_with('…'));
+    assert!(err.body().is_truncated());
+}

@@ -27,8 +27,14 @@ pub fn json<T: Serialize>(value: &T) {
     }
 }
 
-/// Prints rows under a header, each column as wide as its widest cell.
+/// Prints rows under a header, each column as wide as its widest cell. Cells come from the
+/// server, so their control characters are escaped.
 pub fn table(header: &[&str], rows: &[Vec<String>]) {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| Printable(c).to_string()).collect())
+        .collect();
+    let rows = &rows;
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -50,12 +56,13 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
     }
 }
 
-/// Prints `label: value` lines with the values aligned.
+/// Prints `label: value` lines with the values aligned, control characters escaped.
 pub fn block(lines: &[(&str, String)]) {
     let width = lines.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
     for (label, value) in lines {
         out!(
-            "{label:width$}  {value}",
+            "{label:width$}  {}",
+            Printable(value),
             width = width + 1,
             label = format!("{label}:")
         );
