@@ -20,7 +20,7 @@ pub mod triggers;
 pub mod users;
 
 /// Error bodies: the error code is the first string among these members (else a `status`
-/// other than `success`/`error`).
+/// other than `success`, `error`, `fail` or `failed`).
 pub const ERROR_CODE_MEMBERS: &[&str] = &["code", "errorCode", "error"];
 
 /// Error bodies: the message is the first string among these members.
