@@ -99,6 +99,18 @@ macro_rules! list_request {
                 self
             }
 
+            /// Sets the offset and the page size where given, as a command line or a form
+            /// relays them; a limit of 0 is refused when the request is built.
+            pub fn page(mut self, offset: Option<u64>, limit: Option<u64>) -> Self {
+                if let Some(offset) = offset {
+                    self.list.set_offset(offset);
+                }
+                if let Some(limit) = limit {
+                    self.list.set_limit(limit);
+                }
+                self
+            }
+
             /// Sorts by `field`, ascending or descending; call again for further keys.
             pub fn order_by(mut self, field: &str, descending: bool) -> Self {
                 self.list.push_order(field, descending);

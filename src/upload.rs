@@ -90,6 +90,7 @@ use ureq::SendBody;
 use crate::builds::ImportedBuild;
 use crate::decode;
 use crate::error::{Error, InputError, TransportError, TransportErrorKind};
+use crate::ureq_transport::LONGEST_TIMEOUT;
 
 /// The `Content-Type` sent by default: `application/x-tar`.
 pub const DEFAULT_CONTENT_TYPE: &str = "application/x-tar";
@@ -109,9 +110,6 @@ pub const SEND_TIMEOUT_GRACE: Duration = Duration::from_secs(60);
 pub const PROGRESS_STEP: u64 = 1024 * 1024;
 /// How much of the store's answer body is read and kept: 64 KiB.
 pub const MAX_ANSWER_BYTES: u64 = 64 * 1024;
-
-/// ureq adds timeouts to `Instant`s unchecked, so an enormous duration would overflow there.
-const LONGEST_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// What stands for the query string wherever a URL is shown.
 const REDACTED: &str = "[redacted]";

@@ -136,7 +136,7 @@ pub const DEFAULT_MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 pub const DEFAULT_MAX_REDIRECTS: u32 = 5;
 
 /// ureq adds timeouts to `Instant`s unchecked, so an enormous duration would overflow there.
-const LONGEST_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+pub(crate) const LONGEST_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// Reads of the body go through a buffer of this size, so that the body itself grows only as
 /// far as the bytes received.

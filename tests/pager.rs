@@ -160,3 +160,29 @@ fn a_server_that_caps_pages_is_walked_to_its_reported_total() {
         .collect();
     assert_eq!(names, (0..8).map(|i| format!("t{i}")).collect::<Vec<_>>());
 }
+
+#[test]
+fn page_sets_only_what_is_given() {
+    let base = BaseUrl::parse("https://edge.example.com").unwrap();
+    let credentials = Credentials::backend_token("t").unwrap();
+    let query = |list: ListTasks| {
+        list.to_request(&base, &credentials)
+            .map(|r| r.uri().query().unwrap_or("").to_owned())
+    };
+    assert_eq!(
+        query(ListTasks::new().page(Some(5), None)).unwrap(),
+        "offset=5"
+    );
+    assert_eq!(
+        query(ListTasks::new().page(None, Some(7))).unwrap(),
+        "limit=7"
+    );
+    assert_eq!(
+        query(ListTasks::new().limit(3).page(None, None)).unwrap(),
+        "limit=3"
+    );
+    assert!(matches!(
+        query(ListTasks::new().page(None, Some(0))),
+        Err(Error::Input(e)) if e.what() == "limit"
+    ));
+}

@@ -93,15 +93,8 @@ fn done(as_json: bool, answer: &Map<String, Value>, line: String) {
 
 fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
     let mut request = ListApps::new().fields(take_fields(&mut args)?);
-    if let Some(offset) = args.take_number("--offset")? {
-        request = request.offset(offset);
-    }
-    if let Some(limit) = args.take_number("--limit")? {
-        if limit == 0 {
-            return Err(UsageError::new("--limit must be at least 1").into());
-        }
-        request = request.limit(limit);
-    }
+    let (offset, limit) = args.take_paging()?;
+    request = request.page(offset, limit);
     args.finish()?;
 
     let page = connect::client()?.send(&request)?;

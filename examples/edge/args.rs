@@ -81,6 +81,16 @@ impl Args {
         }
     }
 
+    /// Removes `--offset N` and `--limit N` (at least 1), the paging options of every list.
+    pub fn take_paging(&mut self) -> Result<(Option<u64>, Option<u64>), UsageError> {
+        let offset = self.take_number("--offset")?;
+        let limit = self.take_number("--limit")?;
+        if limit == Some(0) {
+            return Err(UsageError::new("--limit must be at least 1"));
+        }
+        Ok((offset, limit))
+    }
+
     /// Removes the next positional word, which names `what`.
     pub fn command(&mut self, what: &str) -> Result<String, UsageError> {
         self.words

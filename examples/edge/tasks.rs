@@ -64,15 +64,8 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
     if let Some(task_type) = args.take_option("--type")? {
         request = request.task_type(task_type.as_str());
     }
-    if let Some(offset) = args.take_number("--offset")? {
-        request = request.offset(offset);
-    }
-    if let Some(limit) = args.take_number("--limit")? {
-        if limit == 0 {
-            return Err(UsageError::new("--limit must be at least 1").into());
-        }
-        request = request.limit(limit);
-    }
+    let (offset, limit) = args.take_paging()?;
+    request = request.page(offset, limit);
     args.finish()?;
 
     let page = connect::client()?.send(&request)?;

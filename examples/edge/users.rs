@@ -42,15 +42,8 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
 
 fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
     let mut request = ListUsers::new();
-    if let Some(offset) = args.take_number("--offset")? {
-        request = request.offset(offset);
-    }
-    if let Some(limit) = args.take_number("--limit")? {
-        if limit == 0 {
-            return Err(UsageError::new("--limit must be at least 1").into());
-        }
-        request = request.limit(limit);
-    }
+    let (offset, limit) = args.take_paging()?;
+    request = request.page(offset, limit);
     args.finish()?;
 
     let page = connect::client()?.send(&request)?;
