@@ -53,20 +53,24 @@ fn main() {
     assert_eq!(ours.uri(), theirs.uri());
     assert_eq!(ours.headers(), theirs.headers());
 
-    let ours = common::time_per_call(samples, sample, || {
-        GetTask::new(black_box(NAME))
-            .to_request(black_box(&base), black_box(&credentials))
-            .unwrap()
-    });
-    let theirs = common::time_per_call(samples, sample, || {
-        handwritten(
+    let mut ours = || {
+        black_box(
+            GetTask::new(black_box(NAME))
+                .to_request(black_box(&base), black_box(&credentials))
+                .unwrap(),
+        );
+    };
+    let mut theirs = || {
+        black_box(handwritten(
             black_box("https://edge.example.com"),
             black_box(NAME),
             &org,
             &user,
             &key,
-        )
-    });
+        ));
+    };
+    let times = common::time_in_turn(samples, sample, &mut [&mut ours, &mut theirs]);
+    let (ours, theirs) = (times[0], times[1]);
     println!("build_ours_ns: {}", ours.as_nanos());
     println!("build_handwritten_ns: {}", theirs.as_nanos());
     println!(

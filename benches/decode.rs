@@ -127,6 +127,32 @@ fn list_body() -> Vec<u8> {
         .unwrap()
 }
 
+/// Times our decoder, the floor and `Value`, taking their samples in turn.
+fn in_turn<A, B, C>(
+    samples: usize,
+    sample: std::time::Duration,
+    mut ours: impl FnMut() -> A,
+    mut floor: impl FnMut() -> B,
+    mut value: impl FnMut() -> C,
+) -> [std::time::Duration; 3] {
+    let times = common::time_in_turn(
+        samples,
+        sample,
+        &mut [
+            &mut || {
+                black_box(ours());
+            },
+            &mut || {
+                black_box(floor());
+            },
+            &mut || {
+                black_box(value());
+            },
+        ],
+    );
+    [times[0], times[1], times[2]]
+}
+
 fn report(label: &str, ours: f64, floor: f64, value: f64) {
     println!("{label}_ours_ns: {ours:.0}");
     println!("{label}_floor_ns: {floor:.0}");
@@ -153,15 +179,13 @@ fn main() {
     assert_eq!(page.total(), theirs.total);
 
     let get = GetTask::new("x");
-    let one_ours = common::time_per_call(samples, sample, || {
-        get.decode(black_box(&one_response)).unwrap()
-    });
-    let one_floor = common::time_per_call(samples, sample, || {
-        serde_json::from_slice::<floor::One>(black_box(&one)).unwrap()
-    });
-    let one_value = common::time_per_call(samples, sample, || {
-        serde_json::from_slice::<Value>(black_box(&one)).unwrap()
-    });
+    let [one_ours, one_floor, one_value] = in_turn(
+        samples,
+        sample,
+        || get.decode(black_box(&one_response)).unwrap(),
+        || serde_json::from_slice::<floor::One>(black_box(&one)).unwrap(),
+        || serde_json::from_slice::<Value>(black_box(&one)).unwrap(),
+    );
     report(
         "decode_task",
         one_ours.as_nanos() as f64,
@@ -170,15 +194,13 @@ fn main() {
     );
 
     let lister = ListTasks::new();
-    let list_ours = common::time_per_call(samples, sample, || {
-        lister.decode(black_box(&list_response)).unwrap()
-    });
-    let list_floor = common::time_per_call(samples, sample, || {
-        serde_json::from_slice::<floor::List>(black_box(&list)).unwrap()
-    });
-    let list_value = common::time_per_call(samples, sample, || {
-        serde_json::from_slice::<Value>(black_box(&list)).unwrap()
-    });
+    let [list_ours, list_floor, list_value] = in_turn(
+        samples,
+        sample,
+        || lister.decode(black_box(&list_response)).unwrap(),
+        || serde_json::from_slice::<floor::List>(black_box(&list)).unwrap(),
+        || serde_json::from_slice::<Value>(black_box(&list)).unwrap(),
+    );
     report(
         "decode_list",
         list_ours.as_nanos() as f64,

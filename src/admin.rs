@@ -305,7 +305,7 @@ impl Endpoint for GetVersions {
     }
 
     fn decode<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<Versions, Error> {
-        Ok(decode::envelope(response, ADMIN_VERSIONS_MEMBER)?.value)
+        decode::member(response, ADMIN_VERSIONS_MEMBER)
     }
 }
 

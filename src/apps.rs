@@ -288,7 +288,7 @@ impl Endpoint for GetApp {
     }
 
     fn decode<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<App, Error> {
-        Ok(decode::envelope(response, assumed::APPS_MEMBER)?.value)
+        decode::member(response, assumed::APPS_MEMBER)
     }
 }
 

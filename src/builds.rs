@@ -172,7 +172,7 @@ impl Endpoint for ImportBuild {
     }
 
     fn decode<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<ImportedBuild, Error> {
-        Ok(decode::envelope(response, assumed::BUILDS_IMPORTED_MEMBER)?.value)
+        decode::member(response, assumed::BUILDS_IMPORTED_MEMBER)
     }
 }
 

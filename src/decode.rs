@@ -5,16 +5,16 @@
 //! Details example). Error bodies are not shown by the reference; see [`crate::assumed::ERROR_CODE_MEMBERS`].
 
 use std::fmt;
-use std::marker::PhantomData;
 
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, Response, StatusCode};
-use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::Deserializer;
 use serde_json::{Map, Value};
 
 use crate::assumed::{ERROR_CODE_MEMBERS, ERROR_MESSAGE_MEMBERS, ERROR_STATUS};
 use crate::error::{ApiError, BodyExcerpt, DecodeError, Error, ErrorCode};
+use crate::model::ReadInto;
 
 /// The `status` of a success body.
 pub const SUCCESS: &str = "success";
@@ -34,56 +34,69 @@ pub(crate) struct Envelope<T> {
 }
 
 /// Decodes `{"status": "success", "<member>": T, …}`; any other answer becomes an error.
-pub(crate) fn envelope<T: DeserializeOwned, B: AsRef<[u8]>>(
+pub(crate) fn envelope<T: ReadInto, B: AsRef<[u8]>>(
     response: &Response<B>,
     member: &'static str,
 ) -> Result<Envelope<T>, Error> {
-    let envelope = success_body(response, Some(member))?;
-    match envelope.value {
-        Some(value) => Ok(Envelope {
-            value,
-            rest: envelope.rest,
-        }),
-        None => Err(DecodeError::new(
-            response.status(),
-            ".".into(),
-            format!("missing field `{member}`"),
-            strip_bom(response.body().as_ref()),
-        )
-        .into()),
+    let mut value = None;
+    let rest = success_body(response, Some(member), &mut value)?;
+    match value {
+        Some(value) => Ok(Envelope { value, rest }),
+        None => Err(missing_member(response, member)),
     }
 }
 
-/// Decodes `{"status": "success", …}`, taking out `member` when it is given and present.
-fn success_body<T: DeserializeOwned, B: AsRef<[u8]>>(
+/// Like [`envelope`], for an endpoint that wants only `member`.
+pub(crate) fn member<T: ReadInto, B: AsRef<[u8]>>(
+    response: &Response<B>,
+    member: &'static str,
+) -> Result<T, Error> {
+    let mut value = None;
+    success_body(response, Some(member), &mut value)?;
+    value.ok_or_else(|| missing_member(response, member))
+}
+
+fn missing_member<B: AsRef<[u8]>>(response: &Response<B>, member: &str) -> Error {
+    DecodeError::new(
+        response.status(),
+        ".".into(),
+        format!("missing field `{member}`"),
+        strip_bom(response.body().as_ref()),
+    )
+    .into()
+}
+
+/// Decodes `{"status": "success", …}` into its other members, putting `member` into `value`
+/// when it is given and present.
+///
+/// The member is written in place rather than returned so that a large model is not moved
+/// through every layer of the envelope.
+fn success_body<T: ReadInto, B: AsRef<[u8]>>(
     response: &Response<B>,
     member: Option<&'static str>,
-) -> Result<Envelope<Option<T>>, Error> {
+    value: &mut Option<T>,
+) -> Result<Map<String, Value>, Error> {
     let status = response.status();
     let body = strip_bom(response.body().as_ref());
     if !status.is_success() {
         return Err(api_error(status, response.headers(), body).into());
     }
 
-    let seed = EnvelopeSeed::<T> {
-        member,
-        marker: PhantomData,
+    let seed = EnvelopeSeed { member, value };
+    // Checking the whole body as UTF-8 once is cheaper than serde_json checking every string
+    // of it; a body that is not UTF-8 goes the byte way, which names where it goes wrong.
+    let decoded = match std::str::from_utf8(body) {
+        Ok(text) => read_whole(seed, serde_json::Deserializer::from_str(text)),
+        Err(_) => read_whole(seed, serde_json::Deserializer::from_slice(body)),
     };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let decoded = seed
-        .deserialize(&mut de)
-        .and_then(|raw| de.end().map(|()| raw));
     match decoded {
-        Ok(raw) if raw.status.as_deref() == Some(SUCCESS) => Ok(Envelope {
-            value: raw.value,
-            rest: raw.rest,
-        }),
+        Ok(raw) if matches!(raw.status, Some(Reported::Success)) => Ok(raw.rest),
         // A success status without `"status": "success"` is a body of the wrong shape, not an
         // error answer: without a status string, the server said nothing of failing.
         Ok(RawEnvelope { status: None, .. }) => {
             Err(DecodeError::new(status, ".".into(), "missing field `status`".into(), body).into())
         }
-        Ok(raw) if raw.status.as_deref() == Some(NOT_A_STRING) => Err(DecodeError::new(
+        Ok(raw) if matches!(raw.status, Some(Reported::NotAString)) => Err(DecodeError::new(
             status,
             "status".into(),
             "`status` is not a string".into(),
@@ -103,17 +116,27 @@ fn success_body<T: DeserializeOwned, B: AsRef<[u8]>>(
     }
 }
 
+/// Reads an envelope that must be all of the input.
+fn read_whole<'de, T: ReadInto, R: serde_json::de::Read<'de>>(
+    seed: EnvelopeSeed<'_, T>,
+    mut de: serde_json::Deserializer<R>,
+) -> Result<RawEnvelope, serde_json::Error> {
+    let raw = seed.deserialize(&mut de)?;
+    de.end()?;
+    Ok(raw)
+}
+
 /// Decodes `body` again, tracking the JSON path, to name where the first decode failed.
 ///
 /// Tracking costs an allocation per member, so the fast path decodes without it and only a
 /// failed decode pays for it.
-fn locate_failure<T: DeserializeOwned>(
+fn locate_failure<T: ReadInto>(
     body: &[u8],
     member: Option<&'static str>,
 ) -> Option<(String, String)> {
     let seed = EnvelopeSeed::<T> {
         member,
-        marker: PhantomData,
+        value: &mut None,
     };
     let mut track = serde_path_to_error::Track::new();
     let mut de = serde_json::Deserializer::from_slice(body);
@@ -129,7 +152,7 @@ fn locate_failure<T: DeserializeOwned>(
 pub(crate) fn acknowledgement<B: AsRef<[u8]>>(
     response: &Response<B>,
 ) -> Result<Map<String, Value>, Error> {
-    Ok(success_body::<Value, B>(response, None)?.rest)
+    success_body::<Value, B>(response, None, &mut None)
 }
 
 fn strip_bom(body: &[u8]) -> &[u8] {
@@ -224,31 +247,92 @@ fn text_message(text: &str) -> Option<String> {
     Some(message)
 }
 
-/// Stands for a `status` member that is not a string; no server writes a NUL as a status.
-const NOT_A_STRING: &str = "\0";
+/// The `status` member of a body, as far as the success check needs it.
+enum Reported {
+    Success,
+    Other,
+    NotAString,
+}
 
-/// The envelope as read, before the success check.
-struct RawEnvelope<T> {
-    status: Option<String>,
-    value: Option<T>,
+impl<'de> serde::Deserialize<'de> for Reported {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ReportedVisitor;
+
+        impl<'de> Visitor<'de> for ReportedVisitor {
+            type Value = Reported;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any value")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Reported, E> {
+                Ok(if v == SUCCESS {
+                    Reported::Success
+                } else {
+                    Reported::Other
+                })
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Reported, E> {
+                Ok(Reported::NotAString)
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Reported, E> {
+                Ok(Reported::NotAString)
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Reported, E> {
+                Ok(Reported::NotAString)
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Reported, E> {
+                Ok(Reported::NotAString)
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Reported, E> {
+                Ok(Reported::NotAString)
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Reported, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Reported::NotAString)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Reported, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Reported::NotAString)
+            }
+        }
+
+        deserializer.deserialize_any(ReportedVisitor)
+    }
+}
+
+/// The envelope as read, before the success check; the wanted member is written elsewhere.
+struct RawEnvelope {
+    status: Option<Reported>,
     rest: Map<String, Value>,
 }
 
-struct EnvelopeSeed<T> {
+/// Reads an envelope, writing the member named `member` into `value`.
+struct EnvelopeSeed<'v, T> {
     member: Option<&'static str>,
-    marker: PhantomData<T>,
+    value: &'v mut Option<T>,
 }
 
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for EnvelopeSeed<T> {
-    type Value = RawEnvelope<T>;
+impl<'de, T: ReadInto> DeserializeSeed<'de> for EnvelopeSeed<'_, T> {
+    type Value = RawEnvelope;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
-impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
-    type Value = RawEnvelope<T>;
+impl<'de, T: ReadInto> Visitor<'de> for EnvelopeSeed<'_, T> {
+    type Value = RawEnvelope;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.member {
@@ -262,7 +346,6 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
 
         let mut raw = RawEnvelope {
             status: None,
-            value: None,
             rest: Map::new(),
         };
         while let Some(key) = map.next_key::<EnvelopeKey>()? {
@@ -272,16 +355,13 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
                     if raw.status.is_some() {
                         return Err(A::Error::duplicate_field("status"));
                     }
-                    raw.status = Some(match map.next_value::<Value>()? {
-                        Value::String(s) => s,
-                        _ => NOT_A_STRING.to_owned(),
-                    });
+                    raw.status = Some(map.next_value()?);
                 }
                 EnvelopeKey::Other(key) if Some(key.as_ref()) == self.member => {
-                    if raw.value.is_some() {
+                    if self.value.is_some() {
                         return Err(A::Error::duplicate_field(self.member.unwrap_or_default()));
                     }
-                    raw.value = Some(map.next_value()?);
+                    map.next_value_seed(IntoSlot(self.value))?;
                 }
                 EnvelopeKey::Other(key) => {
                     if raw.rest.contains_key(key.as_ref()) {
@@ -293,6 +373,17 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
             }
         }
         Ok(raw)
+    }
+}
+
+/// Decodes a value into a slot.
+struct IntoSlot<'v, T>(&'v mut Option<T>);
+
+impl<'de, T: ReadInto> DeserializeSeed<'de> for IntoSlot<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        T::read_into(deserializer, self.0)
     }
 }
 

@@ -506,7 +506,7 @@ impl Endpoint for GetDeployment {
     }
 
     fn decode<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<Deployment, Error> {
-        Ok(decode::envelope(response, assumed::DEPLOYMENTS_MEMBER)?.value)
+        decode::member(response, assumed::DEPLOYMENTS_MEMBER)
     }
 }
 

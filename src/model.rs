@@ -5,7 +5,7 @@
 //! keeps every value it does not know in its `Other` variant, so that decoding and encoding
 //! again gives back the same JSON.
 
-use serde::de::{Deserialize, Deserializer};
+use serde::de::{Deserialize, DeserializeOwned, Deserializer};
 use serde::ser::{Serialize, Serializer};
 
 /// An optional member of a JSON object: absent, `null`, or a value.
@@ -103,6 +103,28 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
     }
 }
 
+/// A value that can be decoded straight into a place its caller owns.
+///
+/// A model is large, and returning it through every layer of a decoder moves it each time;
+/// decoding the member of a success envelope into place saves those moves. Models write in
+/// place; other types return their value as usual.
+pub(crate) trait ReadInto: DeserializeOwned {
+    /// Decodes a value into `slot`.
+    fn read_into<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        slot: &mut Option<Self>,
+    ) -> Result<(), D::Error> {
+        *slot = Some(Self::deserialize(deserializer)?);
+        Ok(())
+    }
+}
+
+impl<T: DeserializeOwned> ReadInto for Vec<T> {}
+
+impl ReadInto for serde_json::Value {}
+
+impl ReadInto for String {}
+
 /// Defines a model: a struct with typed members, each `required` or `optional` (an optional
 /// member has type [`Field<T>`]), and an `extra` map that keeps every other member.
 /// A member's wire name is a literal, or a constant of [`crate::assumed`] when the reference
@@ -152,7 +174,19 @@ macro_rules! model {
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
+            #[inline]
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let mut slot = None;
+                <$name as $crate::model::ReadInto>::read_into(deserializer, &mut slot)?;
+                slot.ok_or_else(|| <D::Error as ::serde::de::Error>::custom("no value was read"))
+            }
+        }
+
+        impl $crate::model::ReadInto for $name {
+            fn read_into<'de, D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+                slot: &mut Option<Self>,
+            ) -> Result<(), D::Error> {
                 #[allow(non_camel_case_types)]
                 enum Key {
                     $($field,)*
@@ -195,10 +229,10 @@ macro_rules! model {
                     }
                 }
 
-                struct ModelVisitor;
+                struct ModelVisitor<'s>(&'s mut Option<$name>);
 
-                impl<'de> ::serde::de::Visitor<'de> for ModelVisitor {
-                    type Value = $name;
+                impl<'de> ::serde::de::Visitor<'de> for ModelVisitor<'_> {
+                    type Value = ();
 
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(concat!("a ", stringify!($name), " object"))
@@ -207,18 +241,20 @@ macro_rules! model {
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(
                         self,
                         mut access: A,
-                    ) -> Result<$name, A::Error> {
+                    ) -> Result<(), A::Error> {
                         use ::serde::de::Error as _;
-                        $( let mut $field: Option<$crate::model::model!(@type $kind $ty)> = None; )*
+                        // A required member is read into an `Option`, an optional one straight
+                        // into its `Field`, so that it is not moved again at the end.
+                        $( let mut $field = $crate::model::model!(@slot $kind $ty); )*
                         let mut extra = ::serde_json::Map::new();
                         while let Some(key) = access.next_key::<Key>()? {
                             match key {
                                 $(
                                     Key::$field => {
-                                        if $field.is_some() {
+                                        if $crate::model::model!(@seen $kind $field) {
                                             return Err(A::Error::duplicate_field($wire));
                                         }
-                                        $field = Some(access.next_value()?);
+                                        $crate::model::model!(@put $kind $field, access.next_value()?);
                                     }
                                 )*
                                 Key::Other(name) => {
@@ -232,14 +268,15 @@ macro_rules! model {
                                 }
                             }
                         }
-                        Ok($name {
+                        *self.0 = Some($name {
                             $( $field: $crate::model::model!(@finish $kind $field, $wire, A), )*
                             extra,
-                        })
+                        });
+                        Ok(())
                     }
                 }
 
-                deserializer.deserialize_map(ModelVisitor)
+                deserializer.deserialize_map(ModelVisitor(slot))
             }
         }
     };
@@ -263,8 +300,17 @@ macro_rules! model {
         }
     };
     (@finish optional $field:ident, $wire:expr, $access:ident) => {
-        $field.unwrap_or_default()
+        $field
     };
+
+    (@slot required $ty:ty) => { ::std::option::Option::<$ty>::None };
+    (@slot optional $ty:ty) => { $crate::model::Field::<$ty>::Absent };
+
+    (@seen required $field:ident) => { $field.is_some() };
+    (@seen optional $field:ident) => { !$field.is_absent() };
+
+    (@put required $field:ident, $value:expr) => { $field = Some($value) };
+    (@put optional $field:ident, $value:expr) => { $field = $value };
 }
 
 /// Defines an open enumeration: the values the reference names, and `Other` for any value it

@@ -426,6 +426,8 @@ impl Serialize for Role {
     }
 }
 
+impl crate::model::ReadInto for Role {}
+
 impl<'de> Deserialize<'de> for Role {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct RoleVisitor;
@@ -642,7 +644,7 @@ impl Endpoint for GetRole {
     }
 
     fn decode<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<Role, Error> {
-        Ok(decode::envelope(response, ROLES_GET_MEMBER)?.value)
+        decode::member(response, ROLES_GET_MEMBER)
     }
 }
 

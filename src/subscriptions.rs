@@ -180,8 +180,8 @@ model! {
         optional build_name: String = "buildName",
         /// The FastStart image.
         optional dxf_name: String = "dxfName",
-        /// What went wrong, for `error` events.
-        optional exception: Exception = "exception",
+        /// What went wrong, for `error` events; boxed as in [`crate::tasks::Alert`].
+        optional exception: Box<Exception> = "exception",
         /// The deployment concerned.
         optional deployment: Value = "deployment",
     }
@@ -378,7 +378,7 @@ impl Endpoint for GetSubscription {
     }
 
     fn decode<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<Subscription, Error> {
-        Ok(decode::envelope(response, SUBSCRIPTIONS_ITEM_MEMBER)?.value)
+        decode::member(response, SUBSCRIPTIONS_ITEM_MEMBER)
     }
 }
 

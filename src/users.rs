@@ -121,7 +121,7 @@ impl Endpoint for GetUser {
     }
 
     fn decode<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<User, Error> {
-        Ok(decode::envelope(response, USERS_GET_MEMBER)?.value)
+        decode::member(response, USERS_GET_MEMBER)
     }
 }
 

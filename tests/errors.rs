@@ -697,3 +697,46 @@ fn a_huge_message_is_cut_but_the_body_excerpt_stays() {
     assert!(kept.ends_with('…'));
     assert!(err.body().is_truncated());
 }
+
+#[test]
+fn a_status_that_is_not_a_string_is_named() {
+    for status in [
+        "1",
+        "-1",
+        "1.5",
+        "true",
+        "null",
+        r#"[1, {"a": 2}]"#,
+        r#"{"a": [1]}"#,
+    ] {
+        let body = fixture_with(
+            "\"status\": \"success\",",
+            &format!("\"status\": {status},"),
+        );
+
+        let err = decode_error(get_task(&response(200, Some("application/json"), body)));
+
+        assert_eq!(err.path(), "status", "{status}");
+        assert!(err.message().contains("not a string"), "{status}: {err}");
+    }
+}
+
+#[test]
+fn a_success_code_with_another_status_string_is_an_api_error() {
+    let body = fixture_with("\"status\": \"success\",", "\"status\": \"failed\",");
+
+    let err = api(get_task(&response(200, Some("application/json"), body)));
+
+    assert_eq!(err.status(), StatusCode::OK);
+}
+
+#[test]
+fn a_body_that_is_not_utf8_is_refused_where_it_breaks() {
+    let mut body = FIXTURE.as_bytes().to_vec();
+    let at = FIXTURE.find("\"sushi\"").expect("the fixture names sushi") + 3;
+    body[at] = 0xFF;
+
+    let err = decode_error(get_task(&response(200, Some("application/json"), body)));
+
+    assert_eq!(err.path(), "task.appName");
+}

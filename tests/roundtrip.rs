@@ -199,14 +199,14 @@ fn alert() -> BoxedStrategy<Alert> {
         field(non_null_json_value()),
         extra(Exception::MEMBERS),
     )
-        .prop_map(
-            |(http_download_failed, file_read_failed, error, extra)| Exception {
+        .prop_map(|(http_download_failed, file_read_failed, error, extra)| {
+            Box::new(Exception {
                 http_download_failed,
                 file_read_failed,
                 error,
                 extra,
-            },
-        );
+            })
+        });
     (field(exception), extra(Alert::MEMBERS))
         .prop_map(|(exception, extra)| Alert { exception, extra })
         .boxed()

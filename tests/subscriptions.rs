@@ -364,12 +364,12 @@ proptest! {
         deployment in field(json_leaf()),
         extra in extra(),
     ) {
-        let exception = Field::Value(Exception {
+        let exception = Field::Value(Box::new(Exception {
             http_download_failed: Field::Absent,
             file_read_failed: Field::Absent,
             error: Field::Value(json!({"message": "origin unreachable"})),
             extra: Map::new(),
-        });
+        }));
         let model = WebhookEvent {
             event_type, event, org_name, app_name, build_name, dxf_name, exception, deployment, extra,
         };
