@@ -90,7 +90,7 @@ use ureq::SendBody;
 use crate::builds::ImportedBuild;
 use crate::decode;
 use crate::error::{Error, InputError, TransportError, TransportErrorKind};
-use crate::ureq_transport::LONGEST_TIMEOUT;
+use crate::ureq_transport::{self, LONGEST_TIMEOUT};
 
 /// The `Content-Type` sent by default: `application/x-tar`.
 pub const DEFAULT_CONTENT_TYPE: &str = "application/x-tar";
@@ -730,25 +730,15 @@ impl UploaderBuilder {
     /// The uploader.
     pub fn build(self) -> Uploader {
         let settings = self.settings;
-        let proxy = if settings.proxy_from_env {
-            ureq::Proxy::try_from_env()
-        } else {
-            None
-        };
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .proxy(proxy)
-            .timeout_connect(Some(settings.timeout_connect))
-            .timeout_send_request(Some(settings.timeout_stall))
-            .timeout_per_write(Some(settings.timeout_stall))
-            .timeout_recv_response(Some(settings.timeout_response))
-            .timeout_recv_body(Some(settings.timeout_response))
-            .build();
-        Uploader {
-            agent: config.into(),
-            settings,
-        }
+        let agent = ureq_transport::agent(settings.proxy_from_env, |config| {
+            config
+                .timeout_connect(Some(settings.timeout_connect))
+                .timeout_send_request(Some(settings.timeout_stall))
+                .timeout_per_write(Some(settings.timeout_stall))
+                .timeout_recv_response(Some(settings.timeout_response))
+                .timeout_recv_body(Some(settings.timeout_response))
+        });
+        Uploader { agent, settings }
     }
 }
 

@@ -112,6 +112,8 @@ use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 use http::header::{self, HeaderMap, HeaderValue};
 use http::uri::Scheme;
 use http::{Method, Request, Response, StatusCode, Uri};
+use ureq::config::ConfigBuilder;
+use ureq::typestate::AgentScope;
 use ureq::AsSendBody;
 
 use crate::auth::Credentials;
@@ -354,22 +356,13 @@ impl UreqTransportBuilder {
     /// The transport.
     pub fn build(self) -> UreqTransport {
         let settings = self.settings;
-        let proxy = if settings.proxy_from_env {
-            ureq::Proxy::try_from_env()
-        } else {
-            None
-        };
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .proxy(proxy)
-            .timeout_connect(Some(settings.timeout_connect))
-            .timeout_recv_response(Some(settings.timeout_response))
-            .timeout_recv_body(Some(settings.timeout_body))
-            .timeout_global(Some(settings.timeout_global))
-            .build();
-        let agent =
-            ureq::Agent::with_parts(config, DefaultConnector::default(), LiteralFirst::default());
+        let agent = agent(settings.proxy_from_env, |config| {
+            config
+                .timeout_connect(Some(settings.timeout_connect))
+                .timeout_recv_response(Some(settings.timeout_response))
+                .timeout_recv_body(Some(settings.timeout_body))
+                .timeout_global(Some(settings.timeout_global))
+        });
         UreqTransport {
             agent,
             settings,
@@ -401,6 +394,26 @@ impl Jitter {
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
     }
+}
+
+/// A ureq agent as this crate's transport and uploader use it: HTTP error statuses are answers,
+/// redirects are followed by the caller (never by ureq), the environment's proxy is used only
+/// when asked for, and IP literals are resolved on the spot. `limits` sets the timeouts.
+pub(crate) fn agent(
+    proxy_from_env: bool,
+    limits: impl FnOnce(ConfigBuilder<AgentScope>) -> ConfigBuilder<AgentScope>,
+) -> ureq::Agent {
+    let proxy = if proxy_from_env {
+        ureq::Proxy::try_from_env()
+    } else {
+        None
+    };
+    let config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(proxy);
+    let config = limits(config).build();
+    ureq::Agent::with_parts(config, DefaultConnector::default(), LiteralFirst::default())
 }
 
 /// Resolves IP literals on the spot and leaves host names to ureq's resolver.
