@@ -1,5 +1,7 @@
 //! The admin API: requests under both prefixes, the legacy fallback, and answers.
 
+mod common;
+
 use std::cell::RefCell;
 
 use http::{Method, Request, Response, StatusCode};
@@ -10,26 +12,13 @@ use rockit_edge::admin::{
 };
 use rockit_edge::auth::ADMIN_TOKEN;
 use rockit_edge::login::Password;
-use rockit_edge::{BaseUrl, Client, Credentials, Endpoint, Error, Field, TransportError};
+use rockit_edge::{BaseUrl, Client, Credentials, Endpoint, Field, TransportError};
 use serde_json::{json, Map, Value};
 
-fn base() -> BaseUrl {
-    BaseUrl::parse("https://edge.example.com/gw/").unwrap()
-}
+use common::{fixture, fixture_answer as answer, gw_base as base, input_error};
 
 fn admin() -> Credentials {
     Credentials::admin_token("adm-t0k").unwrap()
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn answer(status: u16, name: &str) -> Response<Vec<u8>> {
-    let mut response = Response::new(fixture(name));
-    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-    response
 }
 
 fn assert_admin_only(request: &Request<Vec<u8>>) {
@@ -41,13 +30,6 @@ fn assert_admin_only(request: &Request<Vec<u8>>) {
         "x-rockit-besession-token",
     ] {
         assert!(!request.headers().contains_key(other), "{other}");
-    }
-}
-
-fn input_error<T: std::fmt::Debug>(result: Result<T, Error>) -> rockit_edge::InputError {
-    match result {
-        Err(Error::Input(e)) => e,
-        other => panic!("expected an input error, got {other:?}"),
     }
 }
 

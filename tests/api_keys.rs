@@ -1,34 +1,15 @@
 //! API keys: creating one, using it, revoking it.
 
-use http::{Method, Request, Response, StatusCode};
+mod common;
+
+use http::{Method, Request, StatusCode};
 use rockit_edge::api_keys::{CreateApiKey, DeleteApiKey};
 use rockit_edge::raw::RawRequest;
 use rockit_edge::users::GetUser;
-use rockit_edge::{BaseUrl, Credentials, Endpoint, Error, Secret};
+use rockit_edge::{Endpoint, Error, Secret};
 use serde_json::{json, Value};
 
-fn base() -> BaseUrl {
-    BaseUrl::parse("https://edge.example.com").unwrap()
-}
-
-fn token() -> Credentials {
-    Credentials::backend_token("t0k").unwrap()
-}
-
-fn key() -> Credentials {
-    Credentials::api_key("ExampleOrg", "adminPrincipal", "k-123").unwrap()
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(path).unwrap()
-}
-
-fn answer(status: u16, body: Vec<u8>) -> Response<Vec<u8>> {
-    let mut response = Response::new(body);
-    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-    response
-}
+use common::{admin_principal_key as key, answer, base, fixture, token};
 
 fn body_json(request: &Request<Vec<u8>>) -> Value {
     assert_eq!(request.headers()["content-type"], "application/json");

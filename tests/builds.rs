@@ -1,36 +1,15 @@
 //! Builds: the import request in both modes, its answer, and the models' JSON round trip.
 
-use std::fs;
+mod common;
 
-use http::{Method, Response, StatusCode};
+use http::{Method, StatusCode};
 use proptest::prelude::*;
 use rockit_edge::assumed::builds as assumed;
 use rockit_edge::builds::{build_name, BuildImport, ImportBuild, ImportedBuild};
-use rockit_edge::{BaseUrl, Credentials, Endpoint, Error, Field};
+use rockit_edge::{Endpoint, Error, Field};
 use serde_json::{json, Map, Value};
 
-fn base() -> BaseUrl {
-    BaseUrl::parse("https://edge.example.com").unwrap()
-}
-
-fn token() -> Credentials {
-    Credentials::backend_token("t0k").unwrap()
-}
-
-fn api_key() -> Credentials {
-    Credentials::api_key("ExampleOrg", "ci_bot", "k3y").unwrap()
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn answer(status: u16, body: Vec<u8>) -> Response<Vec<u8>> {
-    let mut response = Response::new(body);
-    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-    response
-}
+use common::{answer, api_key, base, fixture, token};
 
 /// Builds the request with both kinds of backend credentials, checks method, URI and
 /// headers, and returns the body as JSON.

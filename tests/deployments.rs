@@ -1,9 +1,9 @@
 //! Deployments: the requests each endpoint builds, how answers decode, that secrets stay out
 //! of `Debug`, and that the models survive a JSON round trip.
 
-use std::fs;
+mod common;
 
-use http::{Method, Response, StatusCode};
+use http::{Method, StatusCode};
 use proptest::prelude::*;
 use rockit_edge::assumed::deployments as assumed;
 use rockit_edge::deployments::{
@@ -11,63 +11,10 @@ use rockit_edge::deployments::{
     ModifyDeployment, OriginCredentials, OriginType, SecretText,
 };
 use rockit_edge::tasks::Timestamp;
-use rockit_edge::{BaseUrl, Credentials, Endpoint, Error, ErrorCode, Field};
+use rockit_edge::{Endpoint, ErrorCode, Field};
 use serde_json::{json, Map, Value};
 
-fn base() -> BaseUrl {
-    BaseUrl::parse("https://edge.example.com/gw/").unwrap()
-}
-
-fn token() -> Credentials {
-    Credentials::backend_token("t0k").unwrap()
-}
-
-fn api_key() -> Credentials {
-    Credentials::api_key("ExampleOrg", "ci_bot", "k3y").unwrap()
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn answer(status: u16, body: Vec<u8>) -> Response<Vec<u8>> {
-    let mut response = Response::new(body);
-    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-    response
-}
-
-/// Builds the request with both kinds of backend credentials and checks what they share:
-/// method, URI, credential headers, and `Content-Type` exactly when there is a body. Returns
-/// the body as JSON, if any.
-fn built<E: Endpoint>(endpoint: &E, method: Method, uri: &str) -> Option<Value> {
-    let with_key = endpoint.to_request(&base(), &api_key()).unwrap();
-    assert_eq!(with_key.headers()["x-rockit-orgname"], "ExampleOrg");
-    assert_eq!(with_key.headers()["x-rockit-username"], "ci_bot");
-    assert_eq!(with_key.headers()["x-rockit-api-key"], "k3y");
-    assert!(!with_key.headers().contains_key("x-rockit-beauth-token"));
-
-    let request = endpoint.to_request(&base(), &token()).unwrap();
-    assert_eq!(request.method(), method);
-    assert_eq!(request.uri(), uri);
-    assert_eq!(request.headers()["x-rockit-beauth-token"], "t0k");
-    assert!(!request.headers().contains_key("x-rockit-api-key"));
-    assert_eq!(with_key.body(), request.body());
-    if request.body().is_empty() {
-        assert!(request.headers().get("content-type").is_none());
-        None
-    } else {
-        assert_eq!(request.headers()["content-type"], "application/json");
-        Some(serde_json::from_slice(request.body()).unwrap())
-    }
-}
-
-fn input_error<E: Endpoint>(endpoint: &E) -> String {
-    match endpoint.to_request(&base(), &token()) {
-        Err(Error::Input(e)) => e.what().to_owned(),
-        other => panic!("expected an input error, got {other:?}"),
-    }
-}
+use common::{answer, built, fixture, gw_base as base, gw_input_error_what as input_error, token};
 
 const URI: &str = "https://edge.example.com/gw/be/v1/deployments";
 

@@ -1,5 +1,7 @@
 //! Logging in: requests of both flows, their answers, and tokens turned into credentials.
 
+mod common;
+
 use std::time::Duration;
 
 use http::{Method, Request, Response, StatusCode};
@@ -12,8 +14,10 @@ use rockit_edge::login::{
     ORG_SELECTION_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME, SESSION_TOKEN_LIFETIME,
 };
 use rockit_edge::roles::{Permissions as Bits, Resource};
-use rockit_edge::{BaseUrl, Credentials, Endpoint, Error, ErrorCode, Field, Secret};
+use rockit_edge::{Credentials, Endpoint, Error, ErrorCode, Field, Secret};
 use serde_json::{json, Map, Value};
+
+use common::{base, fixture, fixture_answer as answer, input_error};
 
 const CREDENTIAL_HEADERS: [&str; 7] = [
     "x-rockit-beauth-token",
@@ -25,23 +29,8 @@ const CREDENTIAL_HEADERS: [&str; 7] = [
     "x-rockit-orgsel-token",
 ];
 
-fn base() -> BaseUrl {
-    BaseUrl::parse("https://edge.example.com").unwrap()
-}
-
 fn api_key() -> Credentials {
     Credentials::api_key("ExampleOrg", "robot", "k3y").unwrap()
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn answer(status: u16, name: &str) -> Response<Vec<u8>> {
-    let mut response = Response::new(fixture(name));
-    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-    response
 }
 
 fn body_json(request: &Request<Vec<u8>>) -> Value {
@@ -168,13 +157,6 @@ fn token_endpoints_refuse_other_credentials() {
             }
             other => panic!("expected an input error, got {other:?}"),
         }
-    }
-}
-
-fn input_error<T: std::fmt::Debug>(result: Result<T, Error>) -> rockit_edge::InputError {
-    match result {
-        Err(Error::Input(e)) => e,
-        other => panic!("expected an input error, got {other:?}"),
     }
 }
 

@@ -1,6 +1,8 @@
 //! Whatever arrives from the network, decoding returns a value or a typed error and never
 //! panics; whatever a caller passes, building a request does the same.
 
+mod common;
+
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use http::{Method, Response, StatusCode};
 use percent_encoding::percent_decode_str;
@@ -12,6 +14,8 @@ use rockit_edge::raw::RawRequest;
 use rockit_edge::tasks::{AcknowledgeTask, ExpireTask, GetTask, ListTasks};
 use rockit_edge::{BaseUrl, Credentials, Endpoint, Error};
 use serde_json::{json, Value};
+
+use common::token;
 
 const FIXTURE: &[u8] = include_bytes!("fixtures/tasks_get_200.json");
 
@@ -293,10 +297,6 @@ fn deep_nesting_is_an_error_not_a_crash() {
 
 fn base() -> BaseUrl {
     BaseUrl::parse("https://edge.example.com/prefix/").unwrap()
-}
-
-fn token() -> Credentials {
-    Credentials::backend_token("t0k").unwrap()
 }
 
 fn query_pairs(query: &str) -> Vec<(String, String)> {

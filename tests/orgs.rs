@@ -1,9 +1,13 @@
 //! Backend organisations: created and deleted with an administrator's auth token.
 
-use http::{Method, Request, Response, StatusCode};
+mod common;
+
+use http::{Method, Request, StatusCode};
 use rockit_edge::orgs::{CreateOrganization, DeleteOrganization};
 use rockit_edge::{BaseUrl, Credentials, Endpoint, Error};
 use serde_json::{json, Value};
+
+use common::{answer, fixture, input_error_what as input_error};
 
 const PEM: &str = "-----BEGIN PUBLIC KEY-----\n\
 MIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEAu1SU1LfVLPHCozMxH2Mo\n\
@@ -17,27 +21,9 @@ fn token() -> Credentials {
     Credentials::backend_token("adm1n").unwrap()
 }
 
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(path).unwrap()
-}
-
-fn answer(status: u16, body: Vec<u8>) -> Response<Vec<u8>> {
-    let mut response = Response::new(body);
-    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-    response
-}
-
 fn body_json(request: &Request<Vec<u8>>) -> Value {
     assert_eq!(request.headers()["content-type"], "application/json");
     serde_json::from_slice(request.body()).unwrap()
-}
-
-fn input_error<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
-    match result {
-        Err(Error::Input(e)) => e.what().to_owned(),
-        other => panic!("expected an input error, got {other:?}"),
-    }
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The requests each endpoint builds: method, full URL, headers and body, byte for byte where
 //! the wire is fixed, and the wire assumptions stated through the constants that hold them.
 
+mod common;
+
 use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, Method, Request};
 use rockit_edge::assumed;
@@ -12,14 +14,12 @@ use rockit_edge::tasks::{AcknowledgeTask, ExpireTask, GetTask, ListTasks, TaskTy
 use rockit_edge::{Auth, BaseUrl, Credentials, Endpoint, Error};
 use serde_json::{json, Map, Value};
 
+use common::base;
+
 const TOKEN: &str = "tok-4b1d";
 const ORG: &str = "ExampleOrg";
 const USER: &str = "adminPrincipal";
 const KEY: &str = "key-9e7c";
-
-fn base() -> BaseUrl {
-    BaseUrl::parse("https://edge.example.com").unwrap()
-}
 
 fn token() -> Credentials {
     Credentials::backend_token(TOKEN).unwrap()

@@ -1,39 +1,22 @@
 //! Roles: requests, answers, the permission bitmask and its maxima.
 
+mod common;
+
 use std::collections::BTreeMap;
 
-use http::{Method, Request, Response, StatusCode};
+use http::{Method, Request, StatusCode};
 use proptest::prelude::*;
 use rockit_edge::assumed::roles::ROLES_PERMISSIONS_MEMBER;
 use rockit_edge::pager::Pager;
 use rockit_edge::roles::{
     CreateRole, DeleteRole, GetRole, ListRoles, PatchRole, Permissions, Resource, Role,
 };
-use rockit_edge::{BaseUrl, Credentials, Endpoint, Error, Field};
+use rockit_edge::{Endpoint, Error, Field};
 use serde_json::{json, Map, Value};
 
-fn base() -> BaseUrl {
-    BaseUrl::parse("https://edge.example.com").unwrap()
-}
-
-fn token() -> Credentials {
-    Credentials::backend_token("t0k").unwrap()
-}
-
-fn key() -> Credentials {
-    Credentials::api_key("ExampleOrg", "adminPrincipal", "k-123").unwrap()
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(path).unwrap()
-}
-
-fn answer(status: u16, body: Vec<u8>) -> Response<Vec<u8>> {
-    let mut response = Response::new(body);
-    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-    response
-}
+use common::{
+    admin_principal_key as key, answer, base, fixture, input_error_what as input_error, token,
+};
 
 fn body_json(request: &Request<Vec<u8>>) -> Value {
     assert_eq!(request.headers()["content-type"], "application/json");
@@ -43,13 +26,6 @@ fn body_json(request: &Request<Vec<u8>>) -> Value {
 fn assert_no_body(request: &Request<Vec<u8>>) {
     assert!(request.body().is_empty());
     assert!(request.headers().get("content-type").is_none());
-}
-
-fn input_error<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
-    match result {
-        Err(Error::Input(e)) => e.what().to_owned(),
-        other => panic!("expected an input error, got {other:?}"),
-    }
 }
 
 // ---- the permission model ----

@@ -1,5 +1,7 @@
 //! Subscriptions: requests, answers, paging, and the webhook body Edge sends.
 
+mod common;
+
 use http::{Method, Request, Response, StatusCode};
 use proptest::prelude::*;
 use rockit_edge::auth::BEAUTH_TOKEN;
@@ -9,34 +11,10 @@ use rockit_edge::subscriptions::{
     Subscription, Target, Unsubscribe, WebhookEvent, WEBHOOK_TOKEN_HEADER,
 };
 use rockit_edge::tasks::Exception;
-use rockit_edge::{BaseUrl, Credentials, Endpoint, Error, Field, Secret};
+use rockit_edge::{Credentials, Endpoint, Field, Secret};
 use serde_json::{json, Map, Value};
 
-fn base() -> BaseUrl {
-    BaseUrl::parse("https://edge.example.com").unwrap()
-}
-
-fn token() -> Credentials {
-    Credentials::backend_token("t0k").unwrap()
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn answer(status: u16, name: &str) -> Response<Vec<u8>> {
-    let mut response = Response::new(fixture(name));
-    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-    response
-}
-
-fn input_error<T: std::fmt::Debug>(result: Result<T, Error>) -> rockit_edge::InputError {
-    match result {
-        Err(Error::Input(e)) => e,
-        other => panic!("expected an input error, got {other:?}"),
-    }
-}
+use common::{base, fixture, fixture_answer as answer, input_error, token};
 
 fn body_json(request: &Request<Vec<u8>>) -> Value {
     serde_json::from_slice(request.body()).unwrap()

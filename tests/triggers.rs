@@ -1,37 +1,19 @@
 //! Triggers: two operations on one method and path, told apart by the body.
 
-use http::{Method, Request, Response, StatusCode};
+mod common;
+
+use http::{Method, Request, StatusCode};
 use rockit_edge::assumed::triggers::{
     TRIGGER_KIND_MEMBER, TRIGGER_PROCESS_TRACES, TRIGGER_RETRY_TASK,
 };
 use rockit_edge::triggers::{ProcessTraces, RetryTask};
-use rockit_edge::{BaseUrl, Credentials, Endpoint, Error, ErrorCode};
+use rockit_edge::{Credentials, Endpoint, ErrorCode};
 use serde_json::{json, Value};
 
-fn base() -> BaseUrl {
-    BaseUrl::parse("https://edge.example.com").unwrap()
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn answer(status: u16, name: &str) -> Response<Vec<u8>> {
-    let mut response = Response::new(fixture(name));
-    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-    response
-}
+use common::{base, fixture_answer as answer, input_error};
 
 fn body_json(request: &Request<Vec<u8>>) -> Value {
     serde_json::from_slice(request.body()).unwrap()
-}
-
-fn input_error<T: std::fmt::Debug>(result: Result<T, Error>) -> rockit_edge::InputError {
-    match result {
-        Err(Error::Input(e)) => e,
-        other => panic!("expected an input error, got {other:?}"),
-    }
 }
 
 #[test]

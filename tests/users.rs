@@ -1,34 +1,19 @@
 //! Users: requests, answers, passwords and the API key of a new machine user.
 
-use http::{Method, Request, Response, StatusCode};
+mod common;
+
+use http::{Method, Request, StatusCode};
 use proptest::prelude::*;
 use rockit_edge::users::{
     CreateMachineUser, CreateUser, DeleteUser, GetUser, ListUsers, ModifyUser, Password, User,
 };
-use rockit_edge::{BaseUrl, Credentials, Endpoint, Error, Field};
+use rockit_edge::{BaseUrl, Endpoint, Error, Field};
 use serde_json::{json, Map, Value};
+
+use common::{admin_principal_key as key, answer, fixture, input_error_what as input_error, token};
 
 fn base() -> BaseUrl {
     BaseUrl::parse("https://edge.example.com/").unwrap()
-}
-
-fn token() -> Credentials {
-    Credentials::backend_token("t0k").unwrap()
-}
-
-fn key() -> Credentials {
-    Credentials::api_key("ExampleOrg", "adminPrincipal", "k-123").unwrap()
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(path).unwrap()
-}
-
-fn answer(status: u16, body: Vec<u8>) -> Response<Vec<u8>> {
-    let mut response = Response::new(body);
-    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-    response
 }
 
 fn body_json(request: &Request<Vec<u8>>) -> Value {
@@ -39,13 +24,6 @@ fn body_json(request: &Request<Vec<u8>>) -> Value {
 fn assert_no_body(request: &Request<Vec<u8>>) {
     assert!(request.body().is_empty());
     assert!(request.headers().get("content-type").is_none());
-}
-
-fn input_error<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
-    match result {
-        Err(Error::Input(e)) => e.what().to_owned(),
-        other => panic!("expected an input error, got {other:?}"),
-    }
 }
 
 // ---- requests ----
