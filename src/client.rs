@@ -52,10 +52,9 @@ impl<T: Transport> Client<T> {
     /// ```
     /// use rockit_edge::fake::FakeEdge;
     /// use rockit_edge::tasks::ListTasks;
-    /// use rockit_edge::Client;
     ///
     /// let fake = FakeEdge::seeded();
-    /// let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+    /// let client = fake.client();
     /// let tasks: Vec<_> = client.all(ListTasks::new().limit(2)).collect::<Result<_, _>>().unwrap();
     /// assert_eq!(tasks.len(), fake.tasks().len());
     /// ```

@@ -68,10 +68,9 @@
 //! ```
 //! use rockit_edge::fake::FakeEdge;
 //! use rockit_edge::tasks::{ExpireTask, GetTask};
-//! use rockit_edge::Client;
 //!
 //! let fake = FakeEdge::seeded();
-//! let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+//! let client = fake.client();
 //! let name = "ExampleOrg-sushi-0003-1739273968-dltar";
 //! client.send(&ExpireTask::new(name)).unwrap();
 //! assert_eq!(client.send(&GetTask::new(name)).unwrap().status.as_str(), "expired");
@@ -107,6 +106,7 @@ use serde_json::Value;
 use crate::assumed;
 use crate::auth::{self, Credentials};
 use crate::base_url::BaseUrl;
+use crate::client::Client;
 use crate::decode::SUCCESS;
 use crate::error::TransportError;
 use crate::tasks::Task;
@@ -153,7 +153,7 @@ const MESSAGE_MEMBER: &str = assumed::ERROR_MESSAGE_MEMBERS[0];
 /// A fake ROCKIT Edge held in memory.
 ///
 /// A `FakeEdge` is a handle: clones share one state, so a test can keep one clone to look at
-/// and change what the fake holds while a [`Client`](crate::Client) sends requests through
+/// and change what the fake holds while a [`Client`] sends requests through
 /// another. It never fails as a transport; every problem is an error answer.
 ///
 /// Start from [`FakeEdge::seeded`] for a handful of tasks of every type, or from
@@ -311,6 +311,11 @@ impl FakeEdge {
     /// Credentials with the auth token the fake accepts from the start ([`VALID_TOKEN`]).
     pub fn credentials(&self) -> Credentials {
         Credentials::backend_token(VALID_TOKEN).expect("the fake's token is printable ASCII")
+    }
+
+    /// A client of this fake with [`FakeEdge::credentials`].
+    pub fn client(&self) -> Client<FakeEdge> {
+        Client::new(self.clone(), self.base_url(), self.credentials())
     }
 
     /// Credentials with the API key the fake accepts from the start.

@@ -250,10 +250,9 @@ impl Watcher {
 ///
 /// use rockit_edge::fake::FakeEdge;
 /// use rockit_edge::watch::{self, Ending, WatchPolicy, Watcher};
-/// use rockit_edge::Client;
 ///
 /// let fake = FakeEdge::seeded();
-/// let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+/// let client = fake.client();
 /// let policy = WatchPolicy {
 ///     first_delay: Duration::from_millis(1),
 ///     ..WatchPolicy::default()

@@ -24,7 +24,7 @@
 //! use rockit_edge::{webhooks, Client};
 //!
 //! let fake = FakeEdge::seeded();
-//! let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+//! let client = fake.client();
 //! let subscribe = Subscribe::new("builds", Target::webhook("https://ci.example.com/edge"))
 //!     .events(EventType::Mkraw, [Event::Submit]);
 //! let secret = client.send(&subscribe).unwrap().secret.into_option().unwrap();

@@ -2,45 +2,9 @@
 //! output and its exit codes.
 #![cfg(feature = "ureq")]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-/// `cargo test` builds the examples next to the test binaries' folder.
-fn edge() -> Command {
-    let mut dir = std::env::current_exe().unwrap();
-    dir.pop();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    let exe: PathBuf = dir
-        .join("examples")
-        .join(format!("edge{}", std::env::consts::EXE_SUFFIX));
-    assert!(exe.exists(), "the example is built at {}", exe.display());
-    let mut command = Command::new(exe);
-    // The fake is used only without a server URL; make sure the environment sets none.
-    for var in [
-        "ROCKIT_EDGE_URL",
-        "ROCKIT_EDGE_TOKEN",
-        "ROCKIT_EDGE_ORG",
-        "ROCKIT_EDGE_USER",
-        "ROCKIT_EDGE_API_KEY",
-    ] {
-        command.env_remove(var);
-    }
-    command
-}
-
-fn run(args: &[&str]) -> Output {
-    edge().args(args).output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
+use common::edge::{edge, run, stderr, stdout};
 
 const REFERENCE_TASK: &str = "ExampleOrg-sushi-0003-1739273968-dltar";
 

@@ -2,52 +2,18 @@
 //! output, exit codes, and no origin secret on screen.
 #![cfg(feature = "ureq")]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-use serde_json::Value;
+use std::process::Output;
+
+use common::edge::{edge, json, run, stderr, stdout};
 
 fn run_with(args: &[&str], secret: Option<&str>) -> Output {
-    let mut dir = std::env::current_exe().unwrap();
-    dir.pop();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    let exe: PathBuf = dir
-        .join("examples")
-        .join(format!("edge{}", std::env::consts::EXE_SUFFIX));
-    let mut command = Command::new(exe);
-    for var in [
-        "ROCKIT_EDGE_URL",
-        "ROCKIT_EDGE_TOKEN",
-        "ROCKIT_EDGE_ORG",
-        "ROCKIT_EDGE_USER",
-        "ROCKIT_EDGE_API_KEY",
-        "ROCKIT_EDGE_ORIGIN_SECRET_KEY",
-    ] {
-        command.env_remove(var);
-    }
+    let mut command = edge();
     if let Some(secret) = secret {
         command.env("ROCKIT_EDGE_ORIGIN_SECRET_KEY", secret);
     }
     command.args(args).output().unwrap()
-}
-
-fn run(args: &[&str]) -> Output {
-    run_with(args, None)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-fn json(output: &Output) -> Value {
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
-    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 #[test]

@@ -2,48 +2,11 @@
 //! embedded fake: output, hidden secrets and exit codes.
 #![cfg(feature = "ureq")]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+
+use common::edge::{json, run, stderr, stdout};
 
 use rockit_edge::fake::{VALID_LOGIN_USERNAME, VALID_ORG_NAME};
-use serde_json::Value;
-
-fn run(args: &[&str]) -> Output {
-    let mut dir = std::env::current_exe().unwrap();
-    dir.pop();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    let exe: PathBuf = dir
-        .join("examples")
-        .join(format!("edge{}", std::env::consts::EXE_SUFFIX));
-    let mut command = Command::new(exe);
-    for var in [
-        "ROCKIT_EDGE_URL",
-        "ROCKIT_EDGE_TOKEN",
-        "ROCKIT_EDGE_ORG",
-        "ROCKIT_EDGE_USER",
-        "ROCKIT_EDGE_API_KEY",
-        "ROCKIT_EDGE_PASSWORD",
-        "ROCKIT_EDGE_ADMIN_TOKEN",
-    ] {
-        command.env_remove(var);
-    }
-    command.args(args).output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-fn json(output: &Output) -> Value {
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
-    serde_json::from_slice(&output.stdout).unwrap()
-}
 
 #[test]
 fn login_hides_tokens_unless_asked() {

@@ -2,32 +2,12 @@
 //! the command, progress and summary on stderr, the result on stdout, and exit codes.
 #![cfg(feature = "ureq")]
 
+mod common;
+
 use std::fs;
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-fn run(args: &[&str]) -> Output {
-    let mut dir = std::env::current_exe().unwrap();
-    dir.pop();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    let exe: PathBuf = dir
-        .join("examples")
-        .join(format!("edge{}", std::env::consts::EXE_SUFFIX));
-    let mut command = Command::new(exe);
-    // The fake is used only without a server URL; make sure the environment sets none.
-    for var in [
-        "ROCKIT_EDGE_URL",
-        "ROCKIT_EDGE_TOKEN",
-        "ROCKIT_EDGE_ORG",
-        "ROCKIT_EDGE_USER",
-        "ROCKIT_EDGE_API_KEY",
-    ] {
-        command.env_remove(var);
-    }
-    command.args(args).output().unwrap()
-}
+use common::edge::run;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()

@@ -1,5 +1,7 @@
 //! The in-memory fake, spoken to through the client as any caller would.
 
+mod common;
+
 use http::{Method, Request, Response};
 use rockit_edge::fake::{FakeEdge, VALID_API_KEY, VALID_ORG_NAME, VALID_TOKEN, VALID_USERNAME};
 use rockit_edge::pager::Paged;
@@ -8,32 +10,20 @@ use rockit_edge::tasks::{AcknowledgeTask, ExpireTask, GetTask, ListTasks, Task, 
 use rockit_edge::{Auth, BaseUrl, Client, Credentials, Endpoint, Error, ErrorCode, TransportError};
 use serde_json::{json, Value};
 
+use common::api_error;
+
 const FIXTURE: &str = include_str!("fixtures/tasks_get_200.json");
 const REFERENCE: &str = "ExampleOrg-sushi-0003-1739273968-dltar";
 const SUSHI_MKRAW: &str = "ExampleOrg-sushi-0004-1739452800-mkraw";
 const TEMPURA_DLTAR: &str = "ExampleOrg-tempura-0001-1741003200-dltar";
 
-fn client(fake: &FakeEdge) -> Client<FakeEdge> {
-    Client::new(fake.clone(), fake.base_url(), fake.credentials())
-}
-
 /// The status and code of an error answer; anything else fails the test.
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    match result {
-        Err(Error::Api(e)) => (
-            e.status().as_u16(),
-            e.code().map(|c| c.as_str().to_owned()).unwrap_or_default(),
-        ),
-        other => panic!("expected an error answer, got {other:?}"),
-    }
-}
-
 fn names(tasks: &[Task]) -> Vec<&str> {
     tasks.iter().map(|t| t.name.as_str()).collect()
 }
 
 fn list(fake: &FakeEdge, query: ListTasks) -> Vec<String> {
-    let page = client(fake).send(&query).unwrap();
+    let page = fake.client().send(&query).unwrap();
     page.items.into_iter().map(|t| t.name).collect()
 }
 
@@ -42,7 +32,7 @@ fn the_reference_task_is_served_as_the_reference_shows_it() {
     let fake = FakeEdge::seeded();
     let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
 
-    let task = client(&fake).send(&GetTask::new(REFERENCE)).unwrap();
+    let task = fake.client().send(&GetTask::new(REFERENCE)).unwrap();
     assert_eq!(json!({"status": "success", "task": task}), fixture);
 
     let request = GetTask::new(REFERENCE)
@@ -58,7 +48,7 @@ fn the_reference_task_is_served_as_the_reference_shows_it() {
 #[test]
 fn listing_defaults_to_ten_from_the_start_in_insertion_order() {
     let fake = FakeEdge::seeded();
-    let page = client(&fake).send(&ListTasks::new()).unwrap();
+    let page = fake.client().send(&ListTasks::new()).unwrap();
     assert_eq!(names(&page.items), names(&fake.tasks()));
     assert_eq!(page.items.len(), 8);
     assert_eq!(page.total(), Some(8));
@@ -69,7 +59,7 @@ fn listing_defaults_to_ten_from_the_start_in_insertion_order() {
 #[test]
 fn pages_walk_every_task_once() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
     let query = ListTasks::new().limit(3);
     let mut seen = Vec::new();
     for offset in [0, 3, 6] {
@@ -145,7 +135,8 @@ fn each_filter_narrows_the_list() {
         ["ExampleOrg-sushi-0004-1739452800-dltar"]
     );
 
-    let page = client(&fake)
+    let page = fake
+        .client()
         .send(&ListTasks::new().status("failed").limit(1))
         .unwrap();
     assert_eq!(names(&page.items), [REFERENCE]);
@@ -190,14 +181,17 @@ fn lists_sort_by_name_and_creation_time() {
         [TEMPURA_DLTAR, "ExampleOrg-ramen-0012-1740047400-deploy"]
     );
 
-    let (status, code) = api_error(client(&fake).send(&ListTasks::new().order_by("size", false)));
+    let (status, code) = api_error(
+        fake.client()
+            .send(&ListTasks::new().order_by("size", false)),
+    );
     assert_eq!((status, code.as_str()), (400, "invalid-param"));
 }
 
 #[test]
 fn bad_paging_values_are_refused_and_unknown_parameters_ignored() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
     for (key, value) in [
         ("limit", "0"),
         ("limit", "-1"),
@@ -225,7 +219,8 @@ fn bad_paging_values_are_refused_and_unknown_parameters_ignored() {
 #[test]
 fn acknowledging_marks_the_alert_and_answers_the_task() {
     let fake = FakeEdge::seeded();
-    let answer = client(&fake)
+    let answer = fake
+        .client()
         .send(&AcknowledgeTask::new(SUSHI_MKRAW))
         .unwrap();
     assert_eq!(answer["task"]["name"], SUSHI_MKRAW);
@@ -236,7 +231,7 @@ fn acknowledging_marks_the_alert_and_answers_the_task() {
     assert_eq!(task.alert.get().unwrap().extra["acknowledged"], true);
     assert_eq!(task.status.as_str(), "warning");
 
-    let (status, code) = api_error(client(&fake).send(&AcknowledgeTask::new(TEMPURA_DLTAR)));
+    let (status, code) = api_error(fake.client().send(&AcknowledgeTask::new(TEMPURA_DLTAR)));
     assert_eq!((status, code.as_str()), (409, "invalid-state"));
     assert!(fake.task(TEMPURA_DLTAR).unwrap().alert.is_absent());
 }
@@ -244,7 +239,7 @@ fn acknowledging_marks_the_alert_and_answers_the_task() {
 #[test]
 fn expiring_sets_the_state_and_a_finish_time_once() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
 
     let answer = client.send(&ExpireTask::new(TEMPURA_DLTAR)).unwrap();
     assert_eq!(answer["task"]["status"], "expired");
@@ -276,8 +271,8 @@ fn expiring_sets_the_state_and_a_finish_time_once() {
 fn changing_an_unknown_task_is_not_found() {
     let fake = FakeEdge::seeded();
     for result in [
-        client(&fake).send(&ExpireTask::new("nope")),
-        client(&fake).send(&AcknowledgeTask::new("nope")),
+        fake.client().send(&ExpireTask::new("nope")),
+        fake.client().send(&AcknowledgeTask::new("nope")),
     ] {
         let (status, code) = api_error(result);
         assert_eq!((status, code.as_str()), (404, "not-found"));
@@ -287,7 +282,7 @@ fn changing_an_unknown_task_is_not_found() {
 #[test]
 fn patch_bodies_are_checked() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
     let patch = |body: Value| RawRequest::new(Method::PATCH, "/be/v1/tasks").body(body);
 
     let err = client.send(&patch(json!({"expire": true}))).unwrap_err();
@@ -321,7 +316,8 @@ fn patch_bodies_are_checked() {
 #[test]
 fn a_missing_task_name_is_a_missing_parameter() {
     let fake = FakeEdge::seeded();
-    let err = client(&fake)
+    let err = fake
+        .client()
         .send(&RawRequest::new(Method::GET, "/be/v1/tasks/"))
         .unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::MissingParam));
@@ -331,7 +327,7 @@ fn a_missing_task_name_is_a_missing_parameter() {
 #[test]
 fn unknown_tasks_and_paths_are_not_found_and_wrong_methods_not_allowed() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
     let (status, code) = api_error(client.send(&GetTask::new("ExampleOrg-sushi-9999-1-dltar")));
     assert_eq!((status, code.as_str()), (404, "not-found"));
     for path in ["/be/v1/nothing", "/be/v1/tasksx", "/be/v1/tasks/a/b", "/"] {
@@ -360,11 +356,15 @@ fn task_names_are_percent_decoded_from_the_path() {
     let mut task = FakeEdge::seeded().task(REFERENCE).unwrap();
     task.name = "odd/name 100% caf\u{e9}+".into();
     fake.insert_task(task);
-    let got = client(&fake)
+    let got = fake
+        .client()
         .send(&GetTask::new("odd/name 100% caf\u{e9}+"))
         .unwrap();
     assert_eq!(got.name, "odd/name 100% caf\u{e9}+");
-    let (status, _) = api_error(client(&fake).send(&GetTask::new("odd/name 100% caf\u{e9} ")));
+    let (status, _) = api_error(
+        fake.client()
+            .send(&GetTask::new("odd/name 100% caf\u{e9} ")),
+    );
     assert_eq!(status, 404);
 }
 
@@ -372,7 +372,7 @@ fn task_names_are_percent_decoded_from_the_path() {
 fn a_new_fake_starts_empty_and_holds_what_is_inserted() {
     let fake = FakeEdge::new();
     assert!(fake.tasks().is_empty());
-    let page = client(&fake).send(&ListTasks::new()).unwrap();
+    let page = fake.client().send(&ListTasks::new()).unwrap();
     assert!(page.items.is_empty());
     assert_eq!(page.total(), Some(0));
 
@@ -397,8 +397,8 @@ fn clones_share_one_state_and_count_requests() {
     let other = fake.clone();
     shareable(&other);
     assert_eq!(fake.requests(), 0);
-    client(&other).send(&ExpireTask::new(REFERENCE)).unwrap();
-    client(&other).send(&GetTask::new("nope")).unwrap_err();
+    other.client().send(&ExpireTask::new(REFERENCE)).unwrap();
+    other.client().send(&GetTask::new("nope")).unwrap_err();
     assert_eq!(fake.task(REFERENCE).unwrap().status.as_str(), "expired");
     assert_eq!(fake.requests(), 2);
 }
@@ -417,7 +417,7 @@ fn any_host_reaches_the_fake() {
 #[test]
 fn tokens_and_api_keys_are_both_accepted() {
     let fake = FakeEdge::seeded();
-    let by_token = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+    let by_token = fake.client();
     let by_key = Client::new(fake.clone(), fake.base_url(), fake.api_key_credentials());
     assert_eq!(
         by_token.send(&GetTask::new(REFERENCE)).unwrap().name,
@@ -466,7 +466,7 @@ fn a_token_and_an_api_key_together_are_refused() {
 fn no_credentials_or_part_of_an_api_key_are_missing_credentials() {
     let fake = FakeEdge::seeded();
     let anonymous = RawRequest::new(Method::GET, "/be/v1/tasks").auth(Auth::None);
-    let (status, code) = api_error(client(&fake).send(&anonymous));
+    let (status, code) = api_error(fake.client().send(&anonymous));
     assert_eq!((status, code.as_str()), (401, "missing-credentials"));
 
     for change in [
@@ -510,7 +510,7 @@ fn unknown_tokens_and_keys_are_invalid() {
 #[test]
 fn an_expired_token_is_token_expired() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
     fake.expire_token(VALID_TOKEN);
 
     let err = client.send(&GetTask::new(REFERENCE)).unwrap_err();

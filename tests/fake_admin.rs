@@ -1,26 +1,20 @@
 //! The fake's admin API through the client: both prefixes, the fallback, organisations.
 
+mod common;
+
 use rockit_edge::admin::{
     send_with_legacy_fallback, AdminPrefix, CreateOrg, DeleteOrg, GetVersions, Ping, SubmitTestTask,
 };
 use rockit_edge::fake::{FakeEdge, VALID_ORG_NAME};
 use rockit_edge::login::Login;
 use rockit_edge::raw::RawRequest;
-use rockit_edge::{Auth, Client, Credentials, Error};
+use rockit_edge::{Auth, Client, Credentials};
 use serde_json::{json, Value};
+
+use common::api_error;
 
 fn admin(fake: &FakeEdge) -> Client<FakeEdge> {
     Client::new(fake.clone(), fake.base_url(), fake.admin_credentials())
-}
-
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    match result {
-        Err(Error::Api(e)) => (
-            e.status().as_u16(),
-            e.code().map(|c| c.as_str().to_owned()).unwrap_or_default(),
-        ),
-        other => panic!("expected an error answer, got {other:?}"),
-    }
 }
 
 #[test]
@@ -108,7 +102,7 @@ fn only_the_admin_token_opens_the_admin_api() {
         api_error(stranger.send(&Ping::new())),
         (401, "invalid-token".into())
     );
-    let backend = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+    let backend = fake.client();
     let as_backend = RawRequest::new(http::Method::GET, "/srv/v1/versions");
     assert_eq!(
         api_error(backend.send(&as_backend)),
@@ -129,7 +123,7 @@ fn organisations_are_created_and_deleted() {
     assert_eq!(created.org_name.get().map(String::as_str), Some("NewOrg"));
     // An older server's answer: the initial password, which logs the administrator in.
     let password = created.initial_password.get().unwrap().clone();
-    let anonymous = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+    let anonymous = fake.client();
     let session = anonymous
         .send(&Login::new("NewOrg", "boss", password))
         .unwrap();

@@ -1,27 +1,17 @@
 //! The fake's API keys through the client: a created key is a credential at once, a deleted
 //! one stops working.
 
+mod common;
+
 use http::Method;
 use rockit_edge::api_keys::{CreateApiKey, DeleteApiKey};
 use rockit_edge::fake::{FakeEdge, VALID_ORG_NAME, VALID_USERNAME};
 use rockit_edge::raw::RawRequest;
 use rockit_edge::users::{CreateMachineUser, ListUsers};
-use rockit_edge::{Client, Error};
+use rockit_edge::Client;
 use serde_json::json;
 
-fn client(fake: &FakeEdge) -> Client<FakeEdge> {
-    Client::new(fake.clone(), fake.base_url(), fake.credentials())
-}
-
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    match result {
-        Err(Error::Api(e)) => (
-            e.status().as_u16(),
-            e.code().map(|c| c.as_str().to_owned()).unwrap_or_default(),
-        ),
-        other => panic!("expected an error answer, got {other:?}"),
-    }
-}
+use common::api_error;
 
 #[test]
 fn a_key_created_by_a_key_user_is_that_users_and_works_at_once() {
@@ -48,7 +38,8 @@ fn a_key_created_by_a_key_user_is_that_users_and_works_at_once() {
 #[test]
 fn a_key_for_a_named_user() {
     let fake = FakeEdge::seeded();
-    let created = client(&fake)
+    let created = fake
+        .client()
         .send(&CreateApiKey::new().username("jdoe"))
         .unwrap();
     let as_jdoe = Client::new(
@@ -60,17 +51,17 @@ fn a_key_for_a_named_user() {
 
     let ghost = CreateApiKey::new().username("ghost");
     assert_eq!(
-        api_error(client(&fake).send(&ghost)),
+        api_error(fake.client().send(&ghost)),
         (404, "not-found".into())
     );
     // With an auth token the fake cannot tell whose key it would be.
     assert_eq!(
-        api_error(client(&fake).send(&CreateApiKey::new())),
+        api_error(fake.client().send(&CreateApiKey::new())),
         (400, "missing-param".into())
     );
     let bad = RawRequest::new(Method::POST, "/be/v1/apikeys").body(json!({"username": "j d"}));
     assert_eq!(
-        api_error(client(&fake).send(&bad)),
+        api_error(fake.client().send(&bad)),
         (400, "invalid-param".into())
     );
 }
@@ -78,7 +69,8 @@ fn a_key_for_a_named_user() {
 #[test]
 fn a_deleted_key_stops_working() {
     let fake = FakeEdge::seeded();
-    let created = client(&fake)
+    let created = fake
+        .client()
         .send(&CreateMachineUser::new("ci_bot", "CI"))
         .unwrap();
     let as_bot = Client::new(
@@ -90,7 +82,7 @@ fn a_deleted_key_stops_working() {
 
     let another = as_bot.send(&CreateApiKey::new()).unwrap();
     assert_ne!(another.api_key, created.api_key);
-    client(&fake)
+    fake.client()
         .send(&DeleteApiKey::new(created.api_key.clone()))
         .unwrap();
     assert_eq!(
@@ -106,12 +98,12 @@ fn a_deleted_key_stops_working() {
 
     let again = DeleteApiKey::new(created.api_key.clone());
     assert_eq!(
-        api_error(client(&fake).send(&again)),
+        api_error(fake.client().send(&again)),
         (404, "not-found".into())
     );
     let nothing = RawRequest::new(Method::DELETE, "/be/v1/apikeys").body(json!({}));
     assert_eq!(
-        api_error(client(&fake).send(&nothing)),
+        api_error(fake.client().send(&nothing)),
         (400, "missing-param".into())
     );
 }
@@ -119,11 +111,12 @@ fn a_deleted_key_stops_working() {
 #[test]
 fn the_path_form_of_delete_works_too() {
     let fake = FakeEdge::new();
-    let created = client(&fake)
+    let created = fake
+        .client()
         .send(&CreateApiKey::new().username("alice"))
         .unwrap();
     let path = format!("/be/v1/apikeys/{}", created.api_key.expose());
-    client(&fake)
+    fake.client()
         .send(&RawRequest::new(Method::DELETE, path.as_str()))
         .unwrap();
     let as_alice = Client::new(
@@ -137,7 +130,7 @@ fn the_path_form_of_delete_works_too() {
     );
     let get = RawRequest::new(Method::GET, path.as_str());
     assert_eq!(
-        api_error(client(&fake).send(&get)),
+        api_error(fake.client().send(&get)),
         (405, "method-not-allowed".into())
     );
 }

@@ -1,6 +1,8 @@
 //! The fake's apps through the client: list, fields, create, patch, delete, and the same
 //! checks of names and credentials as the client makes.
 
+mod common;
+
 use http::Method;
 use rockit_edge::apps::{CreateApp, DeleteApp, GetApp, ListApps, PatchApp, DEFAULT_MAX_BUILDS};
 use rockit_edge::assumed::apps::APPS_EXISTS_CODE;
@@ -8,25 +10,13 @@ use rockit_edge::deployments::DeleteDeployment;
 use rockit_edge::fake::FakeEdge;
 use rockit_edge::raw::RawRequest;
 use rockit_edge::tasks::ListTasks;
-use rockit_edge::{Auth, Client, Error};
+use rockit_edge::{Auth, Client};
 use serde_json::json;
 
-fn client(fake: &FakeEdge) -> Client<FakeEdge> {
-    Client::new(fake.clone(), fake.base_url(), fake.credentials())
-}
-
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    match result {
-        Err(Error::Api(e)) => (
-            e.status().as_u16(),
-            e.code().map(|c| c.as_str().to_owned()).unwrap_or_default(),
-        ),
-        other => panic!("expected an error answer, got {other:?}"),
-    }
-}
+use common::api_error;
 
 fn names(fake: &FakeEdge) -> Vec<String> {
-    let apps = client(fake).send(&ListApps::new()).unwrap().items;
+    let apps = fake.client().send(&ListApps::new()).unwrap().items;
     apps.into_iter()
         .map(|a| a.name.into_option().unwrap())
         .collect()
@@ -36,11 +26,11 @@ fn names(fake: &FakeEdge) -> Vec<String> {
 fn the_seeded_apps_are_those_of_the_seeded_tasks() {
     let fake = FakeEdge::seeded();
     assert_eq!(names(&fake), ["sushi", "ramen", "tempura"]);
-    let task_apps = client(&fake).send(&ListTasks::new().limit(50)).unwrap();
+    let task_apps = fake.client().send(&ListTasks::new().limit(50)).unwrap();
     for task in task_apps.items {
         assert!(names(&fake).contains(&task.app_name), "{}", task.app_name);
     }
-    let ramen = client(&fake).send(&GetApp::new("ramen")).unwrap();
+    let ramen = fake.client().send(&GetApp::new("ramen")).unwrap();
     assert!(ramen.in_error());
     assert!(ramen.deployments.get().unwrap().contains_key("cdn_eu"));
 }
@@ -48,7 +38,8 @@ fn the_seeded_apps_are_those_of_the_seeded_tasks() {
 #[test]
 fn lists_page_and_echo_their_paging() {
     let fake = FakeEdge::seeded();
-    let page = client(&fake)
+    let page = fake
+        .client()
         .send(&ListApps::new().offset(1).limit(1))
         .unwrap();
     assert_eq!(page.items.len(), 1);
@@ -56,7 +47,8 @@ fn lists_page_and_echo_their_paging() {
     assert_eq!(page.total(), Some(3));
     assert_eq!(page.extra["offset"], 1);
     assert_eq!(page.extra["limit"], 1);
-    let all: Vec<_> = client(&fake)
+    let all: Vec<_> = fake
+        .client()
         .all(ListApps::new().limit(2))
         .collect::<Result<_, _>>()
         .unwrap();
@@ -66,14 +58,16 @@ fn lists_page_and_echo_their_paging() {
 #[test]
 fn fields_select_members() {
     let fake = FakeEdge::seeded();
-    let app = client(&fake)
+    let app = fake
+        .client()
         .send(&GetApp::new("sushi").fields(["name", "iCurBuild"]))
         .unwrap();
     assert_eq!(app.name.get().unwrap(), "sushi");
     assert_eq!(app.i_cur_build.get(), Some(&4));
     assert!(app.label.is_absent() && app.patches.is_absent());
 
-    let page = client(&fake)
+    let page = fake
+        .client()
         .send(&ListApps::new().fields(["label"]))
         .unwrap();
     assert!(page
@@ -81,22 +75,22 @@ fn fields_select_members() {
         .iter()
         .all(|a| a.name.is_absent() && a.label.is_value()));
 
-    let unknown = client(&fake).send(&GetApp::new("sushi").fields(["colour"]));
+    let unknown = fake.client().send(&GetApp::new("sushi").fields(["colour"]));
     assert_eq!(api_error(unknown), (400, "invalid-param".into()));
 }
 
 #[test]
 fn created_apps_start_empty_with_the_default_max_builds() {
     let fake = FakeEdge::new();
-    let answer = client(&fake).send(&CreateApp::new("pong", "Pong")).unwrap();
+    let answer = fake.client().send(&CreateApp::new("pong", "Pong")).unwrap();
     assert_eq!(answer["app"]["name"], "pong");
-    let app = client(&fake).send(&GetApp::new("pong")).unwrap();
+    let app = fake.client().send(&GetApp::new("pong")).unwrap();
     assert_eq!(app.max_builds.get(), Some(&DEFAULT_MAX_BUILDS));
     assert_eq!(app.i_cur_build.get(), Some(&0));
     assert_eq!(app.label.get().unwrap(), "Pong");
     assert!(app.created.is_value() && !app.in_error());
 
-    client(&fake)
+    fake.client()
         .send(&CreateApp::new("pong_2", "Pong 2").max_builds(2))
         .unwrap();
     assert_eq!(fake.apps()[1].max_builds.get(), Some(&2));
@@ -105,7 +99,7 @@ fn created_apps_start_empty_with_the_default_max_builds() {
 #[test]
 fn a_taken_name_is_a_conflict() {
     let fake = FakeEdge::seeded();
-    let again = client(&fake).send(&CreateApp::new("sushi", "Another"));
+    let again = fake.client().send(&CreateApp::new("sushi", "Another"));
     assert_eq!(api_error(again), (409, APPS_EXISTS_CODE.into()));
     assert_eq!(fake.apps().len(), 3);
 }
@@ -113,8 +107,10 @@ fn a_taken_name_is_a_conflict() {
 #[test]
 fn the_fake_checks_what_the_client_checks() {
     let fake = FakeEdge::seeded();
-    let raw =
-        |method, path: &str, body| client(&fake).send(&RawRequest::new(method, path).body(body));
+    let raw = |method, path: &str, body| {
+        fake.client()
+            .send(&RawRequest::new(method, path).body(body))
+    };
     for (body, code) in [
         (json!({"label": "x"}), "missing-param"),
         (json!({"name": "pong"}), "missing-param"),
@@ -132,12 +128,16 @@ fn the_fake_checks_what_the_client_checks() {
         let answer = raw(Method::POST, "/be/v1/apps", body.clone());
         assert_eq!(api_error(answer), (400, code.into()), "{body}");
     }
-    let answer = client(&fake).send(&RawRequest::new(Method::GET, "/be/v1/apps/su-shi"));
+    let answer = fake
+        .client()
+        .send(&RawRequest::new(Method::GET, "/be/v1/apps/su-shi"));
     assert_eq!(api_error(answer), (400, "invalid-param".into()));
-    let answer = client(&fake).send(&RawRequest::new(Method::PUT, "/be/v1/apps"));
+    let answer = fake
+        .client()
+        .send(&RawRequest::new(Method::PUT, "/be/v1/apps"));
     assert_eq!(api_error(answer), (405, "method-not-allowed".into()));
     assert_eq!(
-        api_error(client(&fake).send(&GetApp::new("udon"))),
+        api_error(fake.client().send(&GetApp::new("udon"))),
         (404, "not-found".into())
     );
 }
@@ -147,11 +147,13 @@ fn credentials_are_checked_like_everywhere() {
     let fake = FakeEdge::seeded();
     let by_key = Client::new(fake.clone(), fake.base_url(), fake.api_key_credentials());
     assert_eq!(by_key.send(&ListApps::new()).unwrap().items.len(), 3);
-    let none = client(&fake).send(&RawRequest::new(Method::GET, "/be/v1/apps").auth(Auth::None));
+    let none = fake
+        .client()
+        .send(&RawRequest::new(Method::GET, "/be/v1/apps").auth(Auth::None));
     assert_eq!(api_error(none), (401, "missing-credentials".into()));
     fake.expire_token(rockit_edge::fake::VALID_TOKEN);
     assert_eq!(
-        api_error(client(&fake).send(&GetApp::new("sushi"))),
+        api_error(fake.client().send(&GetApp::new("sushi"))),
         (401, "token-expired".into())
     );
 }
@@ -159,7 +161,8 @@ fn credentials_are_checked_like_everywhere() {
 #[test]
 fn patches_change_the_label_and_the_registrations() {
     let fake = FakeEdge::seeded();
-    let answer = client(&fake)
+    let answer = fake
+        .client()
         .send(
             &PatchApp::new("sushi")
                 .label("Sushi Shop Deluxe")
@@ -168,15 +171,17 @@ fn patches_change_the_label_and_the_registrations() {
         )
         .unwrap();
     assert_eq!(answer["app"]["label"], "Sushi Shop Deluxe");
-    let sushi = client(&fake).send(&GetApp::new("sushi")).unwrap();
+    let sushi = fake.client().send(&GetApp::new("sushi")).unwrap();
     let registered: Vec<&String> = sushi.deployments.get().unwrap().keys().collect();
     assert_eq!(registered, ["cdn_eu"]);
 
-    let unknown = client(&fake).send(&PatchApp::new("sushi").register("akamai"));
+    let unknown = fake
+        .client()
+        .send(&PatchApp::new("sushi").register("akamai"));
     assert_eq!(api_error(unknown), (404, "not-found".into()));
-    let no_app = client(&fake).send(&PatchApp::new("udon").label("Udon"));
+    let no_app = fake.client().send(&PatchApp::new("udon").label("Udon"));
     assert_eq!(api_error(no_app), (404, "not-found".into()));
-    let no_label = client(&fake).send(
+    let no_label = fake.client().send(
         &RawRequest::new(Method::PATCH, "/be/v1/apps")
             .body(json!({"name": "sushi", "label": null})),
     );
@@ -187,20 +192,20 @@ fn patches_change_the_label_and_the_registrations() {
 fn deleting_an_app_removes_its_builds_and_frees_its_deployments() {
     let fake = FakeEdge::seeded();
     assert_eq!(fake.builds("sushi"), ["0001", "0002", "0004"]);
-    let in_use = client(&fake).send(&DeleteDeployment::new("gcore"));
+    let in_use = fake.client().send(&DeleteDeployment::new("gcore"));
     assert_eq!(api_error(in_use), (409, "deployment-in-use".into()));
 
-    let answer = client(&fake).send(&DeleteApp::new("sushi")).unwrap();
+    let answer = fake.client().send(&DeleteApp::new("sushi")).unwrap();
     assert!(answer.is_empty());
     assert!(fake.builds("sushi").is_empty());
     assert_eq!(names(&fake), ["ramen", "tempura"]);
     assert_eq!(
-        api_error(client(&fake).send(&GetApp::new("sushi"))),
+        api_error(fake.client().send(&GetApp::new("sushi"))),
         (404, "not-found".into())
     );
     assert_eq!(
-        api_error(client(&fake).send(&DeleteApp::new("sushi"))),
+        api_error(fake.client().send(&DeleteApp::new("sushi"))),
         (404, "not-found".into())
     );
-    client(&fake).send(&DeleteDeployment::new("gcore")).unwrap();
+    fake.client().send(&DeleteDeployment::new("gcore")).unwrap();
 }

@@ -1,6 +1,8 @@
 //! The fake's deployments through the client: filters and order, secrets kept out of
 //! answers, partial updates, and deletion only when no app has the deployment registered.
 
+mod common;
+
 use http::Method;
 use rockit_edge::apps::PatchApp;
 use rockit_edge::assumed::deployments::{
@@ -12,25 +14,13 @@ use rockit_edge::deployments::{
 };
 use rockit_edge::fake::FakeEdge;
 use rockit_edge::raw::RawRequest;
-use rockit_edge::{Client, Error};
+use rockit_edge::Client;
 use serde_json::json;
 
-fn client(fake: &FakeEdge) -> Client<FakeEdge> {
-    Client::new(fake.clone(), fake.base_url(), fake.credentials())
-}
-
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    match result {
-        Err(Error::Api(e)) => (
-            e.status().as_u16(),
-            e.code().map(|c| c.as_str().to_owned()).unwrap_or_default(),
-        ),
-        other => panic!("expected an error answer, got {other:?}"),
-    }
-}
+use common::api_error;
 
 fn names(fake: &FakeEdge, list: ListDeployments) -> Vec<String> {
-    let page = client(fake).send(&list).unwrap();
+    let page = fake.client().send(&list).unwrap();
     page.items.into_iter().map(|d| d.name).collect()
 }
 
@@ -45,7 +35,7 @@ fn s3(name: &str) -> CreateDeployment {
 #[test]
 fn lists_filter_sort_and_page() {
     let fake = FakeEdge::seeded();
-    client(&fake).send(&s3("akamai_us")).unwrap();
+    fake.client().send(&s3("akamai_us")).unwrap();
     assert_eq!(
         names(&fake, ListDeployments::new()),
         ["gcore", "cdn_eu", "akamai_us"]
@@ -77,29 +67,34 @@ fn lists_filter_sort_and_page() {
         ),
         ["gcore", "cdn_eu"]
     );
-    let page = client(&fake)
+    let page = fake
+        .client()
         .send(&ListDeployments::new().offset(2).limit(5))
         .unwrap();
     assert_eq!(page.total(), Some(3));
     assert_eq!(page.items.len(), 1);
-    let all: Vec<_> = client(&fake)
+    let all: Vec<_> = fake
+        .client()
         .all(ListDeployments::new().limit(1))
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(all.len(), 3);
 
-    let bad_order = client(&fake).send(&ListDeployments::new().order_by("bucket", false));
+    let bad_order = fake
+        .client()
+        .send(&ListDeployments::new().order_by("bucket", false));
     assert_eq!(api_error(bad_order), (400, "invalid-param".into()));
 }
 
 #[test]
 fn answers_never_carry_the_secret_the_fake_keeps() {
     let fake = FakeEdge::seeded();
-    let answer = client(&fake).send(&s3("akamai_us")).unwrap();
+    let answer = fake.client().send(&s3("akamai_us")).unwrap();
     let text = serde_json::to_string(&answer).unwrap();
     assert!(!text.contains("n3w-s3cret-value"), "{text}");
 
-    let shown = client(&fake)
+    let shown = fake
+        .client()
         .send(&GetDeployment::new("akamai_us"))
         .unwrap();
     let credentials = shown.credentials.get().unwrap();
@@ -122,7 +117,7 @@ fn answers_never_carry_the_secret_the_fake_keeps() {
         .unwrap();
     assert_eq!(secret.expose(), "n3w-s3cret-value");
 
-    let listed = client(&fake).send(&ListDeployments::new()).unwrap();
+    let listed = fake.client().send(&ListDeployments::new()).unwrap();
     let text = serde_json::to_string(&listed.items).unwrap();
     assert!(!text.contains("secret"), "{text}");
 }
@@ -131,19 +126,20 @@ fn answers_never_carry_the_secret_the_fake_keeps() {
 fn creating_checks_names_members_and_the_s3_rules() {
     let fake = FakeEdge::seeded();
     assert_eq!(
-        api_error(client(&fake).send(&s3("gcore"))),
+        api_error(fake.client().send(&s3("gcore"))),
         (409, DEPLOYMENTS_EXISTS_CODE.into())
     );
-    client(&fake).send(&s3("gcore[eu]")).unwrap();
+    fake.client().send(&s3("gcore[eu]")).unwrap();
     assert_eq!(
-        client(&fake)
+        fake.client()
             .send(&GetDeployment::new("gcore[eu]"))
             .unwrap()
             .name,
         "gcore[eu]"
     );
     let create = |body: serde_json::Value| {
-        client(&fake).send(&RawRequest::new(Method::POST, "/be/v1/deployments").body(body))
+        fake.client()
+            .send(&RawRequest::new(Method::POST, "/be/v1/deployments").body(body))
     };
     for (body, code) in [
         (json!({"originType": "s3"}), "missing-param"),
@@ -172,19 +168,20 @@ fn creating_checks_names_members_and_the_s3_rules() {
 #[test]
 fn modifying_sets_removes_and_clears_the_error() {
     let fake = FakeEdge::seeded();
-    client(&fake)
+    fake.client()
         .send(&s3("akamai_us").download_auth_group("streaminstaller"))
         .unwrap();
-    client(&fake)
+    fake.client()
         .send(&ModifyDeployment::new("akamai_us").remove_download_auth_group())
         .unwrap();
-    let changed = client(&fake)
+    let changed = fake
+        .client()
         .send(&GetDeployment::new("akamai_us"))
         .unwrap();
     assert!(changed.download_auth_group.is_absent());
     assert_eq!(changed.bucket.get().unwrap(), "rockit-games");
 
-    let before = client(&fake).send(&GetDeployment::new("cdn_eu")).unwrap();
+    let before = fake.client().send(&GetDeployment::new("cdn_eu")).unwrap();
     assert!(before.has_error() && before.message.is_value());
     let by_key = Client::new(fake.clone(), fake.base_url(), fake.api_key_credentials());
     let answer = by_key
@@ -194,7 +191,7 @@ fn modifying_sets_removes_and_clears_the_error() {
         )
         .unwrap();
     assert_eq!(answer["deployment"]["status"], DEPLOYMENTS_OK_STATUS);
-    let after = client(&fake).send(&GetDeployment::new("cdn_eu")).unwrap();
+    let after = fake.client().send(&GetDeployment::new("cdn_eu")).unwrap();
     assert!(!after.has_error() && after.message.is_absent());
     assert_eq!(
         after
@@ -207,10 +204,13 @@ fn modifying_sets_removes_and_clears_the_error() {
         "AKIAROT"
     );
 
-    let unknown = client(&fake).send(&ModifyDeployment::new("udon").bucket("b"));
+    let unknown = fake
+        .client()
+        .send(&ModifyDeployment::new("udon").bucket("b"));
     assert_eq!(api_error(unknown), (404, "not-found".into()));
     let modify = |body: serde_json::Value| {
-        client(&fake).send(&RawRequest::new(Method::PATCH, "/be/v1/deployments").body(body))
+        fake.client()
+            .send(&RawRequest::new(Method::PATCH, "/be/v1/deployments").body(body))
     };
     for (body, code) in [
         (json!({"bucket": "b"}), "missing-param"),
@@ -238,21 +238,24 @@ fn modifying_sets_removes_and_clears_the_error() {
 #[test]
 fn a_registered_deployment_cannot_be_deleted() {
     let fake = FakeEdge::seeded();
-    let in_use = client(&fake).send(&DeleteDeployment::new("cdn_eu"));
+    let in_use = fake.client().send(&DeleteDeployment::new("cdn_eu"));
     assert_eq!(api_error(in_use), (409, DEPLOYMENTS_IN_USE_CODE.into()));
 
-    client(&fake)
+    fake.client()
         .send(&PatchApp::new("ramen").deregister("cdn_eu"))
         .unwrap();
-    let answer = client(&fake)
+    let answer = fake
+        .client()
         .send(&DeleteDeployment::new("cdn_eu"))
         .unwrap();
     assert!(answer.is_empty());
     assert_eq!(names(&fake, ListDeployments::new()), ["gcore"]);
     assert_eq!(
-        api_error(client(&fake).send(&GetDeployment::new("cdn_eu"))),
+        api_error(fake.client().send(&GetDeployment::new("cdn_eu"))),
         (404, "not-found".into())
     );
-    let bad = client(&fake).send(&RawRequest::new(Method::DELETE, "/be/v1/deployments/g%2Fc"));
+    let bad = fake
+        .client()
+        .send(&RawRequest::new(Method::DELETE, "/be/v1/deployments/g%2Fc"));
     assert_eq!(api_error(bad), (400, "invalid-param".into()));
 }

@@ -1,5 +1,7 @@
 //! Logging in to the fake, both flows, and using what it hands out.
 
+mod common;
+
 use rockit_edge::fake::{FakeEdge, VALID_LOGIN_PASSWORD, VALID_LOGIN_USERNAME, VALID_ORG_NAME};
 use rockit_edge::login::{
     Authenticate, Login, LoginToOrg, LoginWithPassword, Logout, Refresh, TokenPair,
@@ -8,8 +10,10 @@ use rockit_edge::login::{
 use rockit_edge::raw::RawRequest;
 use rockit_edge::roles::Permissions as Bits;
 use rockit_edge::tasks::ListTasks;
-use rockit_edge::{Auth, Client, Credentials, Error};
+use rockit_edge::{Auth, Client, Credentials};
 use serde_json::json;
+
+use common::api_error;
 
 fn client(fake: &FakeEdge, credentials: Credentials) -> Client<FakeEdge> {
     Client::new(fake.clone(), fake.base_url(), credentials)
@@ -18,16 +22,6 @@ fn client(fake: &FakeEdge, credentials: Credentials) -> Client<FakeEdge> {
 /// A client without usable credentials: login endpoints send none.
 fn anonymous(fake: &FakeEdge) -> Client<FakeEdge> {
     client(fake, Credentials::backend_token("nobody").unwrap())
-}
-
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    match result {
-        Err(Error::Api(e)) => (
-            e.status().as_u16(),
-            e.code().map(|c| c.as_str().to_owned()).unwrap_or_default(),
-        ),
-        other => panic!("expected an error answer, got {other:?}"),
-    }
 }
 
 fn new_flow(fake: &FakeEdge) -> TokenPair {

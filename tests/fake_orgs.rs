@@ -1,6 +1,8 @@
 //! The fake's organisations through the client: created with an auth token only, names
 //! taken once, deleted with and without `prune`.
 
+mod common;
+
 use http::Method;
 use rockit_edge::fake::{FakeEdge, VALID_ORG_NAME};
 use rockit_edge::orgs::{CreateOrganization, DeleteOrganization};
@@ -9,22 +11,10 @@ use rockit_edge::users::ListUsers;
 use rockit_edge::{Client, Error};
 use serde_json::json;
 
+use common::api_error;
+
 const PEM: &str =
     "-----BEGIN PUBLIC KEY-----\nMIICIjANBgkqhkiG9w0BAQEFAAOCAg8A\n-----END PUBLIC KEY-----\n";
-
-fn client(fake: &FakeEdge) -> Client<FakeEdge> {
-    Client::new(fake.clone(), fake.base_url(), fake.credentials())
-}
-
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    match result {
-        Err(Error::Api(e)) => (
-            e.status().as_u16(),
-            e.code().map(|c| c.as_str().to_owned()).unwrap_or_default(),
-        ),
-        other => panic!("expected an error answer, got {other:?}"),
-    }
-}
 
 #[test]
 fn creating_answers_an_initial_password() {
@@ -32,18 +22,18 @@ fn creating_answers_an_initial_password() {
     let create = CreateOrganization::new("NewOrg")
         .admin_email("ops@example.com")
         .public_key(PEM);
-    let created = client(&fake).send(&create).unwrap();
+    let created = fake.client().send(&create).unwrap();
     assert_eq!(created.org_name, "NewOrg");
     assert!(!created.initial_password.unwrap().expose().is_empty());
     assert_eq!(created.extra["orgName"], "NewOrg");
     assert_eq!(fake.org_names(), ["ExampleOrg", "NewOrg"]);
     assert_eq!(
-        api_error(client(&fake).send(&create)),
+        api_error(fake.client().send(&create)),
         (409, "already-exists".into())
     );
     let existing = CreateOrganization::new(VALID_ORG_NAME);
     assert_eq!(
-        api_error(client(&fake).send(&existing)),
+        api_error(fake.client().send(&existing)),
         (409, "already-exists".into())
     );
 }
@@ -71,7 +61,7 @@ fn the_fake_checks_bodies_as_the_client_does() {
     for (body, code) in cases {
         let raw = RawRequest::new(Method::POST, "/be/v1/orgs").body(body.clone());
         assert_eq!(
-            api_error(client(&fake).send(&raw)),
+            api_error(fake.client().send(&raw)),
             (400, code.into()),
             "{body}"
         );
@@ -98,27 +88,30 @@ fn api_keys_are_refused() {
 fn deleting_with_and_without_prune() {
     let fake = FakeEdge::new();
     for name in ["OrgA", "OrgB"] {
-        client(&fake).send(&CreateOrganization::new(name)).unwrap();
+        fake.client().send(&CreateOrganization::new(name)).unwrap();
     }
-    client(&fake)
+    fake.client()
         .send(&DeleteOrganization::new("OrgA"))
         .unwrap();
-    client(&fake)
+    fake.client()
         .send(&DeleteOrganization::new("OrgB").prune(true))
         .unwrap();
     assert_eq!(fake.org_names(), ["ExampleOrg"]);
     assert_eq!(
-        api_error(client(&fake).send(&DeleteOrganization::new("OrgA").prune(false))),
+        api_error(
+            fake.client()
+                .send(&DeleteOrganization::new("OrgA").prune(false))
+        ),
         (404, "not-found".into())
     );
     let odd = RawRequest::new(Method::DELETE, "/be/v1/orgs/ExampleOrg").param("prune", "maybe");
     assert_eq!(
-        api_error(client(&fake).send(&odd)),
+        api_error(fake.client().send(&odd)),
         (400, "invalid-param".into())
     );
     let bad = RawRequest::new(Method::DELETE, "/be/v1/orgs/Example-Org");
     assert_eq!(
-        api_error(client(&fake).send(&bad)),
+        api_error(fake.client().send(&bad)),
         (400, "invalid-param".into())
     );
 }
@@ -128,7 +121,7 @@ fn deleting_an_organisation_revokes_its_api_keys() {
     let fake = FakeEdge::new();
     let with_key = Client::new(fake.clone(), fake.base_url(), fake.api_key_credentials());
     with_key.send(&ListUsers::new()).unwrap();
-    client(&fake)
+    fake.client()
         .send(&DeleteOrganization::new(VALID_ORG_NAME).prune(true))
         .unwrap();
     assert_eq!(

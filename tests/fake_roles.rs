@@ -1,6 +1,8 @@
 //! The fake's roles through the client: the seeded table, field selection, creation within
 //! each resource's maximum, patches and deletion.
 
+mod common;
+
 use http::Method;
 use rockit_edge::fake::FakeEdge;
 use rockit_edge::raw::RawRequest;
@@ -8,27 +10,15 @@ use rockit_edge::roles::{
     CreateRole, DeleteRole, GetRole, ListRoles, PatchRole, Permissions, Resource, Role,
 };
 use rockit_edge::users::CreateMachineUser;
-use rockit_edge::{Client, Error};
 use serde_json::json;
 
-fn client(fake: &FakeEdge) -> Client<FakeEdge> {
-    Client::new(fake.clone(), fake.base_url(), fake.credentials())
-}
-
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    match result {
-        Err(Error::Api(e)) => (
-            e.status().as_u16(),
-            e.code().map(|c| c.as_str().to_owned()).unwrap_or_default(),
-        ),
-        other => panic!("expected an error answer, got {other:?}"),
-    }
-}
+use common::api_error;
 
 #[test]
 fn the_seeded_roles_are_administrators_and_the_reference_table() {
     let fake = FakeEdge::seeded();
-    let roles: Vec<Role> = client(&fake)
+    let roles: Vec<Role> = fake
+        .client()
         .all(ListRoles::new().limit(4))
         .collect::<Result<_, _>>()
         .unwrap();
@@ -55,19 +45,21 @@ fn the_seeded_roles_are_administrators_and_the_reference_table() {
 #[test]
 fn fields_select_members_and_keep_the_name() {
     let fake = FakeEdge::seeded();
-    let page = client(&fake)
+    let page = fake
+        .client()
         .send(&ListRoles::new().field("created"))
         .unwrap();
     assert!(page.items.iter().all(|r| r.permissions.is_absent()));
     assert_eq!(page.items.len(), 6);
-    let role = client(&fake)
+    let role = fake
+        .client()
         .send(&GetRole::new("CI Pipeline Services").field("permissions"))
         .unwrap();
     assert_eq!(role.permission(&Resource::Apps), Permissions::CRUD);
-    let full = client(&fake).send(&GetRole::new("Testers")).unwrap();
+    let full = fake.client().send(&GetRole::new("Testers")).unwrap();
     assert_eq!(full.permission(&Resource::Bundles), Permissions::READ);
     assert_eq!(
-        api_error(client(&fake).send(&GetRole::new("Nobody"))),
+        api_error(fake.client().send(&GetRole::new("Nobody"))),
         (404, "not-found".into())
     );
 }
@@ -78,11 +70,11 @@ fn roles_are_created_within_each_maximum() {
     let create = CreateRole::new("Trainers")
         .permission(Resource::Trainings, Permissions::READ | Permissions::UPDATE)
         .permission(Resource::Tasks, Permissions::READ | Permissions::EXECUTE);
-    client(&fake).send(&create).unwrap();
-    let role = client(&fake).send(&GetRole::new("Trainers")).unwrap();
+    fake.client().send(&create).unwrap();
+    let role = fake.client().send(&GetRole::new("Trainers")).unwrap();
     assert_eq!(role.permission(&Resource::Tasks).bits(), 18);
     assert_eq!(
-        api_error(client(&fake).send(&create)),
+        api_error(fake.client().send(&create)),
         (409, "already-exists".into())
     );
 
@@ -110,7 +102,7 @@ fn roles_are_created_within_each_maximum() {
     for (body, code) in cases {
         let raw = RawRequest::new(Method::POST, "/be/v1/roles").body(body.clone());
         assert_eq!(
-            api_error(client(&fake).send(&raw)),
+            api_error(fake.client().send(&raw)),
             (400, code.into()),
             "{body}"
         );
@@ -118,8 +110,8 @@ fn roles_are_created_within_each_maximum() {
     assert_eq!(fake.roles().len(), 2, "nothing refused was created");
     let unknown = RawRequest::new(Method::POST, "/be/v1/roles")
         .body(json!({"name": "Workers", "permissions": {"workbench": 31}}));
-    client(&fake).send(&unknown).unwrap();
-    let workers = client(&fake).send(&GetRole::new("Workers")).unwrap();
+    fake.client().send(&unknown).unwrap();
+    let workers = fake.client().send(&GetRole::new("Workers")).unwrap();
     assert_eq!(
         workers.permission(&Resource::from("workbench")),
         Permissions::ALL
@@ -132,26 +124,26 @@ fn a_patch_changes_only_the_resources_it_names() {
     let patch = PatchRole::new("Access Control")
         .permission(Resource::Keys, Permissions::READ)
         .permission(Resource::Tasks, Permissions::ALL);
-    client(&fake).send(&patch).unwrap();
-    let role = client(&fake).send(&GetRole::new("Access Control")).unwrap();
+    fake.client().send(&patch).unwrap();
+    let role = fake.client().send(&GetRole::new("Access Control")).unwrap();
     assert_eq!(role.permission(&Resource::Keys), Permissions::READ);
     assert_eq!(role.permission(&Resource::Tasks), Permissions::ALL);
     assert_eq!(role.permission(&Resource::Bundles), Permissions::READ);
 
     let ghost = PatchRole::new("Nobody").permission(Resource::Apps, Permissions::READ);
     assert_eq!(
-        api_error(client(&fake).send(&ghost)),
+        api_error(fake.client().send(&ghost)),
         (404, "not-found".into())
     );
     let too_much = RawRequest::new(Method::PATCH, "/be/v1/roles")
         .body(json!({"name": "Testers", "permissions": {"trainings": 8}}));
     assert_eq!(
-        api_error(client(&fake).send(&too_much)),
+        api_error(fake.client().send(&too_much)),
         (400, "invalid-param".into())
     );
     let empty = RawRequest::new(Method::PATCH, "/be/v1/roles").body(json!({"name": "Testers"}));
     assert_eq!(
-        api_error(client(&fake).send(&empty)),
+        api_error(fake.client().send(&empty)),
         (400, "missing-param".into())
     );
 }
@@ -159,31 +151,31 @@ fn a_patch_changes_only_the_resources_it_names() {
 #[test]
 fn deleting_roles() {
     let fake = FakeEdge::seeded();
-    client(&fake)
+    fake.client()
         .send(&DeleteRole::new("System Engineers"))
         .unwrap();
     assert_eq!(
-        api_error(client(&fake).send(&GetRole::new("System Engineers"))),
+        api_error(fake.client().send(&GetRole::new("System Engineers"))),
         (404, "not-found".into())
     );
     assert_eq!(
-        api_error(client(&fake).send(&DeleteRole::new("Administrators"))),
+        api_error(fake.client().send(&DeleteRole::new("Administrators"))),
         (409, "invalid-state".into())
     );
     // `jdoe` holds Testers.
     assert_eq!(
-        api_error(client(&fake).send(&DeleteRole::new("Testers"))),
+        api_error(fake.client().send(&DeleteRole::new("Testers"))),
         (409, "invalid-state".into())
     );
-    client(&fake)
+    fake.client()
         .send(&CreateMachineUser::new("ci_bot", "CI").role("CI Pipeline Services"))
         .unwrap();
     assert_eq!(
-        api_error(client(&fake).send(&DeleteRole::new("CI Pipeline Services"))),
+        api_error(fake.client().send(&DeleteRole::new("CI Pipeline Services"))),
         (409, "invalid-state".into())
     );
     assert_eq!(
-        api_error(client(&fake).send(&DeleteRole::new("Nobody"))),
+        api_error(fake.client().send(&DeleteRole::new("Nobody"))),
         (404, "not-found".into())
     );
 }

@@ -1,29 +1,19 @@
 //! The fake's subscriptions through the client: create, list in order, get, delete.
 
+mod common;
+
 use rockit_edge::fake::FakeEdge;
 use rockit_edge::raw::RawRequest;
 use rockit_edge::subscriptions::{
     Event, EventType, GetSubscription, ListSubscriptions, Subscribe, Target, Unsubscribe,
 };
-use rockit_edge::{Client, Error};
+use rockit_edge::Client;
 use serde_json::json;
 
-fn client(fake: &FakeEdge) -> Client<FakeEdge> {
-    Client::new(fake.clone(), fake.base_url(), fake.credentials())
-}
-
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    match result {
-        Err(Error::Api(e)) => (
-            e.status().as_u16(),
-            e.code().map(|c| c.as_str().to_owned()).unwrap_or_default(),
-        ),
-        other => panic!("expected an error answer, got {other:?}"),
-    }
-}
+use common::api_error;
 
 fn names(fake: &FakeEdge, list: ListSubscriptions) -> Vec<String> {
-    let page = client(fake).send(&list).unwrap();
+    let page = fake.client().send(&list).unwrap();
     page.items.into_iter().map(|s| s.name).collect()
 }
 
@@ -32,13 +22,14 @@ fn a_webhook_gets_a_secret_the_fake_keeps() {
     let fake = FakeEdge::seeded();
     let subscribe = Subscribe::new("ops_hook", Target::webhook("https://ops.example.com/edge"))
         .events(EventType::Deploy, [Event::Error]);
-    let subscribed = client(&fake).send(&subscribe).unwrap();
+    let subscribed = fake.client().send(&subscribe).unwrap();
     let secret = subscribed.secret.get().unwrap();
     assert_eq!(
         fake.webhook_secret("ops_hook").as_deref(),
         Some(secret.expose())
     );
-    let stored = client(&fake)
+    let stored = fake
+        .client()
         .send(&GetSubscription::new("ops_hook"))
         .unwrap();
     assert_eq!(Some(&stored), subscribed.subscription.get());
@@ -52,7 +43,8 @@ fn a_webhook_gets_a_secret_the_fake_keeps() {
 #[test]
 fn a_slack_channel_gets_no_secret() {
     let fake = FakeEdge::new();
-    let subscribed = client(&fake)
+    let subscribed = fake
+        .client()
         .send(&Subscribe::new("alerts", Target::slack("#alerts")))
         .unwrap();
     assert!(subscribed.secret.is_absent());
@@ -66,7 +58,7 @@ fn a_slack_channel_gets_no_secret() {
 fn lists_page_and_sort_by_name() {
     let fake = FakeEdge::seeded();
     for name in ["zeta", "alpha"] {
-        client(&fake)
+        fake.client()
             .send(&Subscribe::new(name, Target::slack("#x")))
             .unwrap();
     }
@@ -88,24 +80,28 @@ fn lists_page_and_sort_by_name() {
         ),
         ["releases", "ci_hook"]
     );
-    let page = client(&fake)
+    let page = fake
+        .client()
         .send(&ListSubscriptions::new().limit(1))
         .unwrap();
     assert_eq!(page.total(), Some(4));
-    let all: Vec<String> = client(&fake)
+    let all: Vec<String> = fake
+        .client()
         .all(ListSubscriptions::new().limit(3).order_by_name(true))
         .map(|s| s.unwrap().name)
         .collect();
     assert_eq!(all, ["zeta", "releases", "ci_hook", "alpha"]);
 
-    let by_label = client(&fake).send(&ListSubscriptions::new().order_by("created", true));
+    let by_label = fake
+        .client()
+        .send(&ListSubscriptions::new().order_by("created", true));
     assert_eq!(api_error(by_label), (400, "invalid-param".into()));
 }
 
 #[test]
 fn unsubscribe_removes_and_unknown_names_are_not_found() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
     assert!(client
         .send(&Unsubscribe::new("ci_hook"))
         .unwrap()
@@ -123,7 +119,7 @@ fn unsubscribe_removes_and_unknown_names_are_not_found() {
 #[test]
 fn names_in_use_and_bad_bodies_are_refused() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
     let taken = client.send(&Subscribe::new("releases", Target::slack("#other")));
     assert_eq!(api_error(taken), (409, "invalid-state".into()));
 

@@ -3,18 +3,13 @@
 use rockit_edge::fake::FakeEdge;
 use rockit_edge::tasks::{Alert, ExpireTask, GetTask, ListTasks, Task};
 use rockit_edge::triggers::RetryTask;
-use rockit_edge::Client;
 use serde_json::json;
 
 const DEPLOY: &str = "ExampleOrg-sushi-0004-1739452800-deploy";
 const TEMPURA_DLTAR: &str = "ExampleOrg-tempura-0001-1741003200-dltar";
 
-fn client(fake: &FakeEdge) -> Client<FakeEdge> {
-    Client::new(fake.clone(), fake.base_url(), fake.credentials())
-}
-
 fn read(fake: &FakeEdge, name: &str) -> Task {
-    client(fake).send(&GetTask::new(name)).unwrap()
+    fake.client().send(&GetTask::new(name)).unwrap()
 }
 
 /// The status of each of `count` reads in turn.
@@ -88,7 +83,7 @@ fn lists_and_the_fakes_own_accessors_are_not_reads() {
     let fake = FakeEdge::seeded();
     fake.set_task_progress(1);
     for _ in 0..5 {
-        client(&fake)
+        fake.client()
             .send(&ListTasks::new().status("running"))
             .unwrap();
         fake.task(DEPLOY).unwrap();
@@ -113,7 +108,7 @@ fn tasks_that_are_not_running_stay_as_they_are() {
         }
     }
 
-    client(&fake).send(&ExpireTask::new(DEPLOY)).unwrap();
+    fake.client().send(&ExpireTask::new(DEPLOY)).unwrap();
     assert_eq!(statuses(&fake, DEPLOY, 3), ["expired"; 3]);
 }
 
@@ -150,7 +145,7 @@ fn the_seeded_tempura_download_fails_and_finishes_once_retried() {
     assert_eq!(download.http_status.get(), Some(&404));
     assert!(failed.steps.finished.is_value());
 
-    client(&fake).send(&RetryTask::new(TEMPURA_DLTAR)).unwrap();
+    fake.client().send(&RetryTask::new(TEMPURA_DLTAR)).unwrap();
     assert_eq!(statuses(&fake, TEMPURA_DLTAR, 2), ["running", "finished"]);
     assert!(fake.task(TEMPURA_DLTAR).unwrap().alert.is_absent());
 }

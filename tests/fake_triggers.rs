@@ -1,28 +1,18 @@
 //! The fake's triggers through the client: retrying failed tasks and processing traces.
 
+mod common;
+
 use rockit_edge::fake::FakeEdge;
 use rockit_edge::raw::RawRequest;
 use rockit_edge::tasks::{GetTask, ListTasks, TaskType};
 use rockit_edge::triggers::{ProcessTraces, RetryTask};
-use rockit_edge::{Client, Error};
+use rockit_edge::Client;
 use serde_json::json;
+
+use common::api_error;
 
 const FAILED_DEPLOY: &str = "ExampleOrg-ramen-0012-1740047400-deploy";
 const WARNING_MKRAW: &str = "ExampleOrg-sushi-0004-1739452800-mkraw";
-
-fn client(fake: &FakeEdge) -> Client<FakeEdge> {
-    Client::new(fake.clone(), fake.base_url(), fake.credentials())
-}
-
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    match result {
-        Err(Error::Api(e)) => (
-            e.status().as_u16(),
-            e.code().map(|c| c.as_str().to_owned()).unwrap_or_default(),
-        ),
-        other => panic!("expected an error answer, got {other:?}"),
-    }
-}
 
 #[test]
 fn a_retried_task_runs_again_without_its_alert() {
@@ -31,10 +21,10 @@ fn a_retried_task_runs_again_without_its_alert() {
     assert!(before.status.is_failed());
     assert!(before.alert.is_value());
 
-    let answer = client(&fake).send(&RetryTask::new(FAILED_DEPLOY)).unwrap();
+    let answer = fake.client().send(&RetryTask::new(FAILED_DEPLOY)).unwrap();
     assert_eq!(answer["task"]["name"], FAILED_DEPLOY);
 
-    let after = client(&fake).send(&GetTask::new(FAILED_DEPLOY)).unwrap();
+    let after = fake.client().send(&GetTask::new(FAILED_DEPLOY)).unwrap();
     assert_eq!(after.status.as_str(), "running");
     assert!(after.alert.is_absent());
     assert!(after.steps.finished.is_null());
@@ -46,7 +36,7 @@ fn a_retried_task_runs_again_without_its_alert() {
 #[test]
 fn only_failed_tasks_are_retried() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
     let warning = client.send(&RetryTask::new(WARNING_MKRAW));
     assert_eq!(api_error(warning), (409, "invalid-state".into()));
     client.send(&RetryTask::new(FAILED_DEPLOY)).unwrap();
@@ -60,22 +50,23 @@ fn only_failed_tasks_are_retried() {
 fn processing_traces_adds_an_mkraw_task_for_the_latest_build() {
     let fake = FakeEdge::seeded();
     let count = fake.tasks().len();
-    let answer = client(&fake).send(&ProcessTraces::new("sushi")).unwrap();
+    let answer = fake.client().send(&ProcessTraces::new("sushi")).unwrap();
     let name = answer["task"]["name"].as_str().unwrap().to_owned();
     assert!(name.starts_with("ExampleOrg-sushi-0004-"), "{name}");
     assert!(name.ends_with("-mkraw"), "{name}");
 
     let tasks = fake.tasks();
     assert_eq!(tasks.len(), count + 1);
-    let task = client(&fake).send(&GetTask::new(&name)).unwrap();
+    let task = fake.client().send(&GetTask::new(&name)).unwrap();
     assert_eq!(task.task_type, TaskType::Mkraw);
     assert_eq!(task.status.as_str(), "running");
     assert_eq!(task.build_name, "0004");
     assert!(task.steps.created.is_value());
 
     // A second trigger adds a second task rather than replacing the first.
-    client(&fake).send(&ProcessTraces::new("sushi")).unwrap();
-    let sushi_mkraw = client(&fake)
+    fake.client().send(&ProcessTraces::new("sushi")).unwrap();
+    let sushi_mkraw = fake
+        .client()
         .send(
             &ListTasks::new()
                 .app_name("sushi")
@@ -88,14 +79,14 @@ fn processing_traces_adds_an_mkraw_task_for_the_latest_build() {
 #[test]
 fn traces_of_an_unknown_app_are_not_found() {
     let fake = FakeEdge::seeded();
-    let result = client(&fake).send(&ProcessTraces::new("udon"));
+    let result = fake.client().send(&ProcessTraces::new("udon"));
     assert_eq!(api_error(result), (404, "not-found".into()));
 }
 
 #[test]
 fn trigger_bodies_are_checked() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
     let trigger = |body| RawRequest::new(http::Method::POST, "/be/v1/trigger").body(body);
     for (body, code) in [
         (json!({"taskName": FAILED_DEPLOY}), "missing-param"),

@@ -1,6 +1,8 @@
 //! The fake's users through the client: listing, details, people and machine users, password
 //! changes, deletion, and the same checks of names as the client makes.
 
+mod common;
+
 use http::Method;
 use rockit_edge::fake::{FakeEdge, VALID_LOGIN_PASSWORD, VALID_ORG_NAME};
 use rockit_edge::login::Login;
@@ -8,22 +10,10 @@ use rockit_edge::raw::RawRequest;
 use rockit_edge::users::{
     CreateMachineUser, CreateUser, DeleteUser, GetUser, ListUsers, ModifyUser,
 };
-use rockit_edge::{Auth, Client, Credentials, Error};
+use rockit_edge::{Auth, Client, Credentials};
 use serde_json::json;
 
-fn client(fake: &FakeEdge) -> Client<FakeEdge> {
-    Client::new(fake.clone(), fake.base_url(), fake.credentials())
-}
-
-fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    match result {
-        Err(Error::Api(e)) => (
-            e.status().as_u16(),
-            e.code().map(|c| c.as_str().to_owned()).unwrap_or_default(),
-        ),
-        other => panic!("expected an error answer, got {other:?}"),
-    }
-}
+use common::api_error;
 
 fn usernames(fake: &FakeEdge) -> Vec<String> {
     fake.users().into_iter().map(|u| u.username).collect()
@@ -33,7 +23,7 @@ fn usernames(fake: &FakeEdge) -> Vec<String> {
 fn every_fake_holds_its_api_key_user_and_its_login_user() {
     let fake = FakeEdge::new();
     assert_eq!(usernames(&fake), ["adminPrincipal", "alice"]);
-    let admin = client(&fake).send(&GetUser::new("adminPrincipal")).unwrap();
+    let admin = fake.client().send(&GetUser::new("adminPrincipal")).unwrap();
     assert!(admin.is_machine());
     assert_eq!(admin.roles.get().unwrap(), &["Administrators"]);
     assert_eq!(
@@ -45,15 +35,16 @@ fn every_fake_holds_its_api_key_user_and_its_login_user() {
 #[test]
 fn lists_page_through_every_user() {
     let fake = FakeEdge::seeded();
-    let page = client(&fake).send(&ListUsers::new().limit(2)).unwrap();
+    let page = fake.client().send(&ListUsers::new().limit(2)).unwrap();
     assert_eq!(page.items.len(), 2);
     assert_eq!(page.total(), Some(3));
-    let all: Vec<String> = client(&fake)
+    let all: Vec<String> = fake
+        .client()
         .all(ListUsers::new().limit(2))
         .map(|u| u.unwrap().username)
         .collect();
     assert_eq!(all, usernames(&fake));
-    let rest = client(&fake).send(&ListUsers::new().offset(2)).unwrap();
+    let rest = fake.client().send(&ListUsers::new().offset(2)).unwrap();
     assert_eq!(rest.items[0].username, "jdoe");
 }
 
@@ -65,19 +56,19 @@ fn details_and_missing_users() {
     assert_eq!(jdoe.surname.get().unwrap(), "Doe");
     assert!(!jdoe.is_machine());
     assert_eq!(
-        api_error(client(&fake).send(&GetUser::new("ghost"))),
+        api_error(fake.client().send(&GetUser::new("ghost"))),
         (404, "not-found".into())
     );
 
     // What the client refuses to send, the fake refuses too.
     let raw = RawRequest::new(Method::GET, "/be/v1/users/j-doe");
     assert_eq!(
-        api_error(client(&fake).send(&raw)),
+        api_error(fake.client().send(&raw)),
         (400, "invalid-param".into())
     );
     let raw = RawRequest::new(Method::GET, "/be/v1/users/jdoe").auth(Auth::None);
     assert_eq!(
-        api_error(client(&fake).send(&raw)),
+        api_error(fake.client().send(&raw)),
         (401, "missing-credentials".into())
     );
 }
@@ -86,7 +77,7 @@ fn details_and_missing_users() {
 fn a_machine_users_key_works_at_once_and_stops_with_the_user() {
     let fake = FakeEdge::seeded();
     let create = CreateMachineUser::new("ci_bot", "CI pipeline").role("CI Pipeline Services");
-    let created = client(&fake).send(&create).unwrap();
+    let created = fake.client().send(&create).unwrap();
     assert_eq!(created.username, "ci_bot");
 
     let as_bot = Client::new(
@@ -98,13 +89,13 @@ fn a_machine_users_key_works_at_once_and_stops_with_the_user() {
     assert_eq!(me.label.get().unwrap(), "CI pipeline");
     assert_eq!(me.roles.get().unwrap(), &["CI Pipeline Services"]);
 
-    client(&fake).send(&DeleteUser::new("ci_bot")).unwrap();
+    fake.client().send(&DeleteUser::new("ci_bot")).unwrap();
     assert_eq!(
         api_error(as_bot.send(&ListUsers::new())),
         (401, "invalid-token".into())
     );
     assert_eq!(
-        api_error(client(&fake).send(&DeleteUser::new("ci_bot"))),
+        api_error(fake.client().send(&DeleteUser::new("ci_bot"))),
         (404, "not-found".into())
     );
 }
@@ -115,19 +106,19 @@ fn people_are_created_with_their_details() {
     let create = CreateUser::new("bob", "bob@example.com", "Bob", "Builder")
         .title("Mr")
         .role("Testers");
-    client(&fake).send(&create).unwrap();
-    let bob = client(&fake).send(&GetUser::new("bob")).unwrap();
+    fake.client().send(&create).unwrap();
+    let bob = fake.client().send(&GetUser::new("bob")).unwrap();
     assert_eq!(bob.email.get().unwrap(), "bob@example.com");
     assert_eq!(bob.title.get().unwrap(), "Mr");
     assert!(bob.label.is_absent());
 
     assert_eq!(
-        api_error(client(&fake).send(&create)),
+        api_error(fake.client().send(&create)),
         (409, "already-exists".into())
     );
     let unknown_role = CreateUser::new("carol", "c@example.com", "Carol", "C").role("Nobody");
     assert_eq!(
-        api_error(client(&fake).send(&unknown_role)),
+        api_error(fake.client().send(&unknown_role)),
         (400, "invalid-param".into())
     );
 }
@@ -156,14 +147,14 @@ fn the_fake_checks_bodies_as_the_client_does() {
     for (body, code) in cases {
         let raw = RawRequest::new(Method::POST, "/be/v1/users").body(body.clone());
         assert_eq!(
-            api_error(client(&fake).send(&raw)),
+            api_error(fake.client().send(&raw)),
             (400, code.into()),
             "{body}"
         );
     }
     let not_json = RawRequest::new(Method::POST, "/be/v1/users").body(json!([1]));
     assert_eq!(
-        api_error(client(&fake).send(&not_json)),
+        api_error(fake.client().send(&not_json)),
         (400, "invalid-body".into())
     );
     assert_eq!(usernames(&fake).len(), 3, "nothing refused was created");
@@ -173,26 +164,26 @@ fn the_fake_checks_bodies_as_the_client_does() {
 fn details_change_and_a_title_can_be_removed() {
     let fake = FakeEdge::seeded();
     let modify = ModifyUser::new("jdoe").surname("Doe-Smith").clear_title();
-    client(&fake).send(&modify).unwrap();
-    let jdoe = client(&fake).send(&GetUser::new("jdoe")).unwrap();
+    fake.client().send(&modify).unwrap();
+    let jdoe = fake.client().send(&GetUser::new("jdoe")).unwrap();
     assert_eq!(jdoe.surname.get().unwrap(), "Doe-Smith");
     assert!(jdoe.title.is_null());
     assert_eq!(jdoe.firstname.get().unwrap(), "Jane");
 
     let ghost = ModifyUser::new("ghost").surname("Boo");
     assert_eq!(
-        api_error(client(&fake).send(&ghost)),
+        api_error(fake.client().send(&ghost)),
         (404, "not-found".into())
     );
     let nothing = RawRequest::new(Method::PATCH, "/be/v1/users").body(json!({"username": "jdoe"}));
     assert_eq!(
-        api_error(client(&fake).send(&nothing)),
+        api_error(fake.client().send(&nothing)),
         (400, "missing-param".into())
     );
     let half = RawRequest::new(Method::PATCH, "/be/v1/users")
         .body(json!({"username": "jdoe", "oldPW": "a"}));
     assert_eq!(
-        api_error(client(&fake).send(&half)),
+        api_error(fake.client().send(&half)),
         (400, "missing-param".into())
     );
 }
@@ -201,26 +192,27 @@ fn details_change_and_a_title_can_be_removed() {
 fn passwords_are_changed_with_the_old_one_or_reset() {
     let fake = FakeEdge::new();
     let login = |password: &str| {
-        let anonymous = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+        let anonymous = fake.client();
         anonymous.send(&Login::new(VALID_ORG_NAME, "alice", password))
     };
     assert!(login(VALID_LOGIN_PASSWORD).is_ok());
 
     let wrong = ModifyUser::new("alice").change_password("not-it", "next-1");
     assert_eq!(
-        api_error(client(&fake).send(&wrong)),
+        api_error(fake.client().send(&wrong)),
         (403, "wrong-password".into())
     );
     let right = ModifyUser::new("alice").change_password(VALID_LOGIN_PASSWORD, "next-1");
-    client(&fake).send(&right).unwrap();
+    fake.client().send(&right).unwrap();
     assert!(login(VALID_LOGIN_PASSWORD).is_err());
     assert!(login("next-1").is_ok());
 
-    client(&fake)
+    fake.client()
         .send(&ModifyUser::new("alice").reset_password("reset-2"))
         .unwrap();
     assert!(login("reset-2").is_ok());
-    let answer = client(&fake)
+    let answer = fake
+        .client()
         .send(&RawRequest::new(Method::GET, "/be/v1/users/alice"))
         .unwrap();
     assert!(!answer.body.unwrap().to_string().contains("reset-2"));
@@ -231,7 +223,7 @@ fn an_api_key_user_can_be_deleted_like_any_other() {
     let fake = FakeEdge::new();
     let with_key = Client::new(fake.clone(), fake.base_url(), fake.api_key_credentials());
     with_key.send(&ListUsers::new()).unwrap();
-    client(&fake)
+    fake.client()
         .send(&DeleteUser::new("adminPrincipal"))
         .unwrap();
     assert_eq!(

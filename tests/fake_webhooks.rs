@@ -11,10 +11,6 @@ use rockit_edge::Client;
 
 const FAILED_DEPLOY: &str = "ExampleOrg-ramen-0012-1740047400-deploy";
 
-fn client(fake: &FakeEdge) -> Client<FakeEdge> {
-    Client::new(fake.clone(), fake.base_url(), fake.credentials())
-}
-
 fn subscribe(client: &Client<FakeEdge>, subscribe: Subscribe) {
     client.send(&subscribe).unwrap();
 }
@@ -29,7 +25,7 @@ fn names(fake: &FakeEdge) -> Vec<String> {
 #[test]
 fn a_change_goes_to_every_webhook_whose_filter_takes_it() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
     subscribe(
         &client,
         Subscribe::new("everything", Target::webhook("https://a.example.com/all")),
@@ -67,7 +63,7 @@ fn a_change_goes_to_every_webhook_whose_filter_takes_it() {
 #[test]
 fn a_call_posts_the_event_as_json_to_the_webhook() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
     subscribe(
         &client,
         Subscribe::new("all", Target::webhook("https://hooks.example.com/edge?k=1")),
@@ -119,7 +115,7 @@ fn the_seeded_fake_has_recorded_nothing() {
 fn tasks_that_move_on_while_watched_tell_the_webhooks_how_they_ended() {
     let fake = FakeEdge::seeded();
     fake.set_task_progress(1);
-    let client = client(&fake);
+    let client = fake.client();
     subscribe(
         &client,
         Subscribe::new("endings", Target::webhook("https://a.example.com/e"))

@@ -157,7 +157,7 @@ fn fake_password(org: &rockit_edge::orgs::CreatedOrganization) -> String {
 #[test]
 fn the_pipeline_in_memory() {
     let fake = FakeEdge::seeded();
-    let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+    let client = fake.client();
     walk(&client, &fake);
 }
 

@@ -493,7 +493,7 @@ fn the_served_fake_refuses_chunked_uploads_and_serves_what_follows_an_upload() {
 #[test]
 fn the_in_memory_fake_takes_uploads_without_credentials_but_only_by_put() {
     let fake = FakeEdge::seeded();
-    let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+    let client = fake.client();
     let build = client.send(&ImportBuild::upload("sushi")).unwrap();
     let url = build.upload_url.get().unwrap().clone();
     assert!(url.starts_with(&fake.base_url().join("/upload/")), "{url}");

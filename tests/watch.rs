@@ -14,10 +14,6 @@ const DEPLOY: &str = "ExampleOrg-sushi-0004-1739452800-deploy";
 const TEMPURA_DLTAR: &str = "ExampleOrg-tempura-0001-1741003200-dltar";
 const REFERENCE: &str = "ExampleOrg-sushi-0003-1739273968-dltar";
 
-fn client(fake: &FakeEdge) -> Client<FakeEdge> {
-    Client::new(fake.clone(), fake.base_url(), fake.credentials())
-}
-
 fn watcher(names: &[&str]) -> Watcher {
     let policy = WatchPolicy {
         first_delay: Duration::from_millis(1),
@@ -45,7 +41,7 @@ fn watches_until_one_task_finishes_and_the_others_fail() {
     let mut events = Vec::new();
 
     let ended = watch::watch(
-        &client(&fake),
+        &fake.client(),
         watcher(&[DEPLOY, TEMPURA_DLTAR, REFERENCE]),
         |e| events.push(describe(e)),
     )
@@ -94,7 +90,7 @@ fn the_fakes_pace_sets_how_many_answers_come_before_the_end() {
         let fake = FakeEdge::seeded();
         fake.set_task_progress(reads);
         let mut events = Vec::new();
-        watch::watch(&client(&fake), watcher(&[DEPLOY]), |e| {
+        watch::watch(&fake.client(), watcher(&[DEPLOY]), |e| {
             events.push(describe(e).1)
         })
         .unwrap();
@@ -119,7 +115,7 @@ fn a_task_that_starts_first_is_reported_at_each_change() {
     fake.insert_task(task.clone());
 
     let mut events = Vec::new();
-    let ended = watch::watch(&client(&fake), watcher(&[&task.name]), |e| {
+    let ended = watch::watch(&fake.client(), watcher(&[&task.name]), |e| {
         events.push(e.clone())
     })
     .unwrap();
@@ -141,7 +137,7 @@ fn an_unknown_task_ends_the_watch_with_its_error_answer() {
     let fake = FakeEdge::seeded();
     let mut heard = 0;
     let result = watch::watch(
-        &client(&fake),
+        &fake.client(),
         watcher(&["ExampleOrg-nope-0001-1-dltar", DEPLOY]),
         |_| heard += 1,
     );
@@ -159,7 +155,7 @@ fn an_unknown_task_ends_the_watch_with_its_error_answer() {
 #[test]
 fn a_name_the_api_refuses_fails_before_anything_is_sent() {
     let fake = FakeEdge::seeded();
-    let result = watch::watch(&client(&fake), watcher(&[DEPLOY, ".."]), |_| {
+    let result = watch::watch(&fake.client(), watcher(&[DEPLOY, ".."]), |_| {
         panic!("no event expected")
     });
     assert!(matches!(result, Err(Error::Input(_))), "{result:?}");

@@ -15,7 +15,7 @@ use rockit_edge::tasks::{AcknowledgeTask, ExpireTask};
 use rockit_edge::triggers::{ProcessTraces, RetryTask};
 use rockit_edge::webhooks::{verify, TokenPart, Verifier, WebhookClaims, WebhookError};
 use rockit_edge::Field;
-use rockit_edge::{Client, Secret};
+use rockit_edge::Secret;
 use serde_json::{json, Map, Number, Value};
 use sha2::{Digest, Sha256};
 
@@ -558,14 +558,10 @@ fn a_signed_body_that_is_not_an_event_names_the_json_path() {
     ));
 }
 
-fn client(fake: &FakeEdge) -> Client<FakeEdge> {
-    Client::new(fake.clone(), fake.base_url(), fake.credentials())
-}
-
 #[test]
 fn the_fakes_calls_verify_with_the_secret_subscribe_answered() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
     let subscribe = Subscribe::new("ci_builds", Target::webhook("https://ci.example.com/b"))
         .events(EventType::Mkraw, [Event::Submit])
         .events(EventType::Deploy, [Event::Begin]);
@@ -635,7 +631,7 @@ fn the_fakes_calls_verify_with_the_secret_subscribe_answered() {
 #[test]
 fn an_expired_task_tells_the_seeded_webhook_with_its_exception() {
     let fake = FakeEdge::seeded();
-    let client = client(&fake);
+    let client = fake.client();
     let name = "ExampleOrg-sushi-0003-1739273968-dltar";
     let alert = fake.task(name).unwrap().alert;
     client.send(&ExpireTask::new(name)).unwrap();

@@ -293,11 +293,10 @@ impl FakeEdge {
     /// ```
     /// use rockit_edge::fake::FakeEdge;
     /// use rockit_edge::tasks::GetTask;
-    /// use rockit_edge::Client;
     ///
     /// let fake = FakeEdge::seeded();
     /// fake.set_task_progress(1);
-    /// let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+    /// let client = fake.client();
     /// let deploy = GetTask::new("ExampleOrg-sushi-0004-1739452800-deploy");
     /// assert_eq!(client.send(&deploy).unwrap().status.as_str(), "running");
     /// let ended = client.send(&deploy).unwrap();
@@ -317,7 +316,6 @@ impl FakeEdge {
     /// ```
     /// use rockit_edge::fake::FakeEdge;
     /// use rockit_edge::tasks::{Alert, GetTask};
-    /// use rockit_edge::Client;
     ///
     /// let fake = FakeEdge::seeded();
     /// fake.set_task_progress(1);
@@ -325,7 +323,7 @@ impl FakeEdge {
     /// let alert: Alert = serde_json::from_str(r#"{"exception": {"error": {"httpStatus": 403}}}"#).unwrap();
     /// fake.set_task_failure(deploy, alert.clone());
     ///
-    /// let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+    /// let client = fake.client();
     /// client.send(&GetTask::new(deploy)).unwrap();
     /// let failed = client.send(&GetTask::new(deploy)).unwrap();
     /// assert!(failed.status.is_failed());

@@ -33,10 +33,9 @@ const TOKEN_LIFETIME: std::time::Duration = std::time::Duration::from_secs(300);
 /// use rockit_edge::fake::FakeEdge;
 /// use rockit_edge::subscriptions::{Subscribe, Target};
 /// use rockit_edge::tasks::ExpireTask;
-/// use rockit_edge::Client;
 ///
 /// let fake = FakeEdge::seeded();
-/// let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+/// let client = fake.client();
 /// client.send(&Subscribe::new("all", Target::webhook("https://ci.example.com/all"))).unwrap();
 /// client.send(&ExpireTask::new("ExampleOrg-sushi-0004-1739452800-deploy")).unwrap();
 ///

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: base URLs, credentials, fixtures and answers.
 #![allow(dead_code)]
 
+pub mod edge;
+
 use http::{Method, Response, StatusCode};
 use rockit_edge::{BaseUrl, Credentials, Endpoint, Error, InputError};
 use serde_json::Value;
@@ -87,4 +89,15 @@ pub fn built<E: Endpoint>(endpoint: &E, method: Method, uri: &str) -> Option<Val
 /// What value the input error names when `endpoint` is built under [`gw_base`] with [`token`].
 pub fn gw_input_error_what<E: Endpoint>(endpoint: &E) -> String {
     input_error_what(endpoint.to_request(&gw_base(), &token()))
+}
+
+/// The status and code of the error answer a call got, such as `(404, "not-found")`.
+pub fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
+    match result {
+        Err(Error::Api(e)) => (
+            e.status().as_u16(),
+            e.code().map(|c| c.as_str().to_owned()).unwrap_or_default(),
+        ),
+        other => panic!("expected an error answer, got {other:?}"),
+    }
 }

@@ -241,10 +241,9 @@ impl FakeEdge {
     /// ```
     /// use rockit_edge::builds::ImportBuild;
     /// use rockit_edge::fake::FakeEdge;
-    /// use rockit_edge::Client;
     ///
     /// let fake = FakeEdge::seeded();
-    /// let client = Client::new(fake.clone(), fake.base_url(), fake.credentials());
+    /// let client = fake.client();
     /// let build = client.send(&ImportBuild::upload("sushi")).unwrap();
     ///
     /// // In memory the body is handed over whole; `serve` streams it instead.
