@@ -3,7 +3,7 @@
 use rockit_edge::apps::{App, CreateApp, DeleteApp, GetApp, ListApps, PatchApp};
 use rockit_edge::assumed::apps as assumed;
 use rockit_edge::builds::build_name;
-use rockit_edge::{Field, Page};
+use rockit_edge::Field;
 use serde_json::{Map, Value};
 
 use crate::args::{Args, UsageError};
@@ -19,11 +19,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             let fields = take_fields(&mut args)?;
             args.finish()?;
             let app = connect::client()?.send(&GetApp::new(name).fields(fields))?;
-            if as_json {
-                output::json(&app);
-            } else {
-                show(&app);
-            }
+            output::json_or(as_json, &app, show);
             Ok(())
         }
         "create" => {
@@ -84,11 +80,7 @@ fn take_fields(args: &mut Args) -> Result<Vec<String>, UsageError> {
 
 /// Prints the answer of a change: as JSON, or as one line saying what was done.
 fn done(as_json: bool, answer: &Map<String, Value>, line: String) {
-    if as_json {
-        output::json(answer);
-    } else {
-        out!("{line}");
-    }
+    output::json_or(as_json, answer, |_| out!("{line}"));
 }
 
 fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
@@ -100,7 +92,7 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
     let page = connect::client()?.send(&request)?;
 
     if as_json {
-        output::json(&list_body(&page));
+        output::json(&output::list_body(&page, assumed::APPS_LIST_MEMBER));
         return Ok(());
     }
     let rows: Vec<Vec<String>> = page
@@ -125,21 +117,6 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
         eprintln!("{} of {total} apps", page.items.len());
     }
     Ok(())
-}
-
-/// The list body as the server sent it, without its `status`.
-fn list_body(page: &Page<App>) -> Map<String, Value> {
-    let mut body = page.extra.clone();
-    let items = page
-        .items
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<_, _>>();
-    body.insert(
-        assumed::APPS_LIST_MEMBER.to_owned(),
-        Value::Array(items.unwrap_or_default()),
-    );
-    body
 }
 
 fn show(app: &App) {

@@ -88,11 +88,9 @@ fn upload(app: String, file: &str, as_json: bool) -> Result<(), Failure> {
 
     // The upload URL is a credential until it expires: its query string stays off screen.
     build.upload_url = Field::Value(url.redacted().to_owned());
-    if as_json {
-        output::json(&build);
-    } else {
-        print_upload(&build, &uploaded, &status);
-    }
+    output::json_or(as_json, &build, |build| {
+        print_upload(build, &uploaded, &status)
+    });
     Ok(())
 }
 

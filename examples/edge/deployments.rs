@@ -8,7 +8,7 @@ use rockit_edge::deployments::{
     CreateDeployment, DeleteDeployment, Deployment, GetDeployment, ListDeployments,
     ModifyDeployment, OriginCredentials,
 };
-use rockit_edge::{Field, Page};
+use rockit_edge::Field;
 use serde_json::{Map, Value};
 
 use crate::args::{Args, UsageError};
@@ -26,11 +26,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             let name = args.command("a deployment name")?;
             args.finish()?;
             let deployment = connect::client()?.send(&GetDeployment::new(name))?;
-            if as_json {
-                output::json(&deployment);
-            } else {
-                show(&deployment);
-            }
+            output::json_or(as_json, &deployment, show);
             Ok(())
         }
         "create" => {
@@ -122,11 +118,7 @@ fn take_credentials(args: &mut Args) -> Result<Option<OriginCredentials>, UsageE
 
 /// Prints the answer of a change: as JSON, or as one line saying what was done.
 fn done(as_json: bool, answer: &Map<String, Value>, line: String) {
-    if as_json {
-        output::json(answer);
-    } else {
-        out!("{line}");
-    }
+    output::json_or(as_json, answer, |_| out!("{line}"));
 }
 
 fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
@@ -144,7 +136,7 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
     let page = connect::client()?.send(&request)?;
 
     if as_json {
-        output::json(&list_body(&page));
+        output::json(&output::list_body(&page, assumed::DEPLOYMENTS_LIST_MEMBER));
         return Ok(());
     }
     let rows: Vec<Vec<String>> = page
@@ -169,21 +161,6 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
         eprintln!("{} of {total} deployments", page.items.len());
     }
     Ok(())
-}
-
-/// The list body as the server sent it, without its `status`.
-fn list_body(page: &Page<Deployment>) -> Map<String, Value> {
-    let mut body = page.extra.clone();
-    let items = page
-        .items
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<_, _>>();
-    body.insert(
-        assumed::DEPLOYMENTS_LIST_MEMBER.to_owned(),
-        Value::Array(items.unwrap_or_default()),
-    );
-    body
 }
 
 fn show(deployment: &Deployment) {

@@ -21,11 +21,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
                 request = request.prune(true);
             }
             let answer = connect::client()?.send(&request)?;
-            if as_json {
-                output::json(&answer);
-            } else {
-                out!("deleted organisation {name}");
-            }
+            output::json_or(as_json, &answer, |_| out!("deleted organisation {name}"));
             Ok(())
         }
         other => Err(UsageError::new(format!("unknown orgs command `{other}`")).into()),

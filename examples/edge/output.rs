@@ -3,8 +3,9 @@
 use std::io::{self, Write};
 
 use rockit_edge::error::Printable;
-use rockit_edge::Error;
+use rockit_edge::{Error, Page};
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 /// Writes one line on stdout. When the reader has gone (`| head`), the program ends quietly
 /// with success, as command-line tools do; any other write error ends it with exit code 1.
@@ -25,6 +26,28 @@ pub fn json<T: Serialize>(value: &T) {
         Ok(text) => out!("{text}"),
         Err(e) => eprintln!("edge: cannot encode the result as JSON: {e}"),
     }
+}
+
+/// Prints `value` as JSON when `as_json`, else as `human` shows it.
+pub fn json_or<T: Serialize>(as_json: bool, value: &T, human: impl FnOnce(&T)) {
+    if as_json {
+        json(value);
+    } else {
+        human(value);
+    }
+}
+
+/// A list page as the server sent its body, without `status`: the items under `member`, then
+/// the page's other members.
+pub fn list_body<T: Serialize>(page: &Page<T>, member: &str) -> Map<String, Value> {
+    let mut body = page.extra.clone();
+    let items = page
+        .items
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<_, _>>();
+    body.insert(member.to_owned(), Value::Array(items.unwrap_or_default()));
+    body
 }
 
 /// Prints rows under a header, each column as wide as its widest cell. Cells come from the

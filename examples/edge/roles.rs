@@ -2,8 +2,6 @@
 
 use rockit_edge::assumed::roles::ROLES_LIST_MEMBER;
 use rockit_edge::roles::{CreateRole, DeleteRole, GetRole, ListRoles, Permissions, Resource, Role};
-use rockit_edge::Page;
-use serde_json::{Map, Value};
 
 use crate::args::{Args, UsageError};
 use crate::{connect, output, Failure};
@@ -17,11 +15,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             let name = args.command("a role name")?;
             args.finish()?;
             let role = connect::client()?.send(&GetRole::new(name))?;
-            if as_json {
-                output::json(&role);
-            } else {
-                show(&role);
-            }
+            output::json_or(as_json, &role, show);
             Ok(())
         }
         "create" => create(args, as_json),
@@ -29,11 +23,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             let name = args.command("a role name")?;
             args.finish()?;
             let answer = connect::client()?.send(&DeleteRole::new(&name))?;
-            if as_json {
-                output::json(&answer);
-            } else {
-                out!("deleted role {name}");
-            }
+            output::json_or(as_json, &answer, |_| out!("deleted role {name}"));
             Ok(())
         }
         other => Err(UsageError::new(format!("unknown roles command `{other}`")).into()),
@@ -49,7 +39,7 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
     let page = connect::client()?.send(&request)?;
 
     if as_json {
-        output::json(&list_body(&page));
+        output::json(&output::list_body(&page, ROLES_LIST_MEMBER));
         return Ok(());
     }
     let rows: Vec<Vec<String>> = page
@@ -62,21 +52,6 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
         eprintln!("{} of {total} roles", page.items.len());
     }
     Ok(())
-}
-
-/// The list body as the server sent it, without its `status`.
-fn list_body(page: &Page<Role>) -> Map<String, Value> {
-    let mut body = page.extra.clone();
-    let items = page
-        .items
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<_, _>>();
-    body.insert(
-        ROLES_LIST_MEMBER.to_owned(),
-        Value::Array(items.unwrap_or_default()),
-    );
-    body
 }
 
 /// `resource=crud-` for every resource the role allows something on.
@@ -123,11 +98,7 @@ fn create(mut args: Args, as_json: bool) -> Result<(), Failure> {
 
     let answer = connect::client()?.send(&request)?;
 
-    if as_json {
-        output::json(&answer);
-    } else {
-        out!("created role {name}");
-    }
+    output::json_or(as_json, &answer, |_| out!("created role {name}"));
     Ok(())
 }
 

@@ -20,11 +20,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             let name = args.command("a subscription name")?;
             args.finish()?;
             let answer = connect::client()?.send(&Unsubscribe::new(&name))?;
-            if as_json {
-                output::json(&answer);
-            } else {
-                out!("deleted {name}");
-            }
+            output::json_or(as_json, &answer, |_| out!("deleted {name}"));
             Ok(())
         }
         other => Err(UsageError::new(format!("unknown subscriptions command `{other}`")).into()),

@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use rockit_edge::tasks::{AcknowledgeTask, ExpireTask, GetTask, ListTasks, Task};
 use rockit_edge::watch::{self, Ending, Event, WatchPolicy, Watcher};
-use rockit_edge::{assumed, Field, Page};
-use serde_json::{Map, Value};
+use rockit_edge::{assumed, Field};
+use serde_json::Value;
 
 use crate::args::{Args, UsageError};
 use crate::connect::Server;
@@ -21,11 +21,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             let name = args.command("a task name")?;
             args.finish()?;
             let task = connect::client()?.send(&GetTask::new(name))?;
-            if as_json {
-                output::json(&task);
-            } else {
-                show(&task);
-            }
+            output::json_or(as_json, &task, show);
             Ok(())
         }
         "ack" | "expire" => {
@@ -71,7 +67,7 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
     let page = connect::client()?.send(&request)?;
 
     if as_json {
-        output::json(&list_body(&page));
+        output::json(&output::list_body(&page, assumed::TASK_LIST_MEMBER));
         return Ok(());
     }
     let rows: Vec<Vec<String>> = page
@@ -172,21 +168,6 @@ fn alert_kinds(task: &Task) -> String {
         .and_then(|a| a.exception.get())
         .map(|e| e.kinds().join(","))
         .unwrap_or_default()
-}
-
-/// The list body as the server sent it, without its `status`.
-fn list_body(page: &Page<Task>) -> Map<String, Value> {
-    let mut body = page.extra.clone();
-    let items = page
-        .items
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<_, _>>();
-    body.insert(
-        assumed::TASK_LIST_MEMBER.to_owned(),
-        Value::Array(items.unwrap_or_default()),
-    );
-    body
 }
 
 fn show(task: &Task) {

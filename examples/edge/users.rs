@@ -2,8 +2,8 @@
 
 use rockit_edge::assumed::users::{USERS_LIST_MEMBER, USERS_MACHINE_KEY_MEMBER};
 use rockit_edge::users::{CreateMachineUser, CreateUser, DeleteUser, GetUser, ListUsers, User};
-use rockit_edge::{Field, Page};
-use serde_json::{Map, Value};
+use rockit_edge::Field;
+use serde_json::Value;
 
 use crate::args::{Args, UsageError};
 use crate::{connect, output, Failure};
@@ -17,11 +17,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             let name = args.command("a username")?;
             args.finish()?;
             let user = connect::client()?.send(&GetUser::new(name))?;
-            if as_json {
-                output::json(&user);
-            } else {
-                show(&user);
-            }
+            output::json_or(as_json, &user, show);
             Ok(())
         }
         "create" => create(args, as_json),
@@ -29,11 +25,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
             let name = args.command("a username")?;
             args.finish()?;
             let answer = connect::client()?.send(&DeleteUser::new(&name))?;
-            if as_json {
-                output::json(&answer);
-            } else {
-                out!("deleted user {name}");
-            }
+            output::json_or(as_json, &answer, |_| out!("deleted user {name}"));
             Ok(())
         }
         other => Err(UsageError::new(format!("unknown users command `{other}`")).into()),
@@ -49,7 +41,7 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
     let page = connect::client()?.send(&request)?;
 
     if as_json {
-        output::json(&list_body(&page));
+        output::json(&output::list_body(&page, USERS_LIST_MEMBER));
         return Ok(());
     }
     let rows: Vec<Vec<String>> = page
@@ -70,21 +62,6 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
         eprintln!("{} of {total} users", page.items.len());
     }
     Ok(())
-}
-
-/// The list body as the server sent it, without its `status`.
-fn list_body(page: &Page<User>) -> Map<String, Value> {
-    let mut body = page.extra.clone();
-    let items = page
-        .items
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<_, _>>();
-    body.insert(
-        USERS_LIST_MEMBER.to_owned(),
-        Value::Array(items.unwrap_or_default()),
-    );
-    body
 }
 
 /// Every `--role R`, in order.
@@ -152,11 +129,7 @@ fn create(mut args: Args, as_json: bool) -> Result<(), Failure> {
 
     let answer = connect::client()?.send(&request)?;
 
-    if as_json {
-        output::json(&answer);
-    } else {
-        out!("created user {name}");
-    }
+    output::json_or(as_json, &answer, |_| out!("created user {name}"));
     Ok(())
 }
 
