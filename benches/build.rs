@@ -70,11 +70,7 @@ fn main() {
         ));
     };
     let times = common::time_in_turn(samples, sample, &mut [&mut ours, &mut theirs]);
-    let (ours, theirs) = (times[0], times[1]);
-    println!("build_ours_ns: {}", ours.as_nanos());
-    println!("build_handwritten_ns: {}", theirs.as_nanos());
-    println!(
-        "build_vs_handwritten: {:.2}",
-        ours.as_secs_f64() / theirs.as_secs_f64()
-    );
+    println!("build_ours_ns: {}", times.median(0).as_nanos());
+    println!("build_handwritten_ns: {}", times.median(1).as_nanos());
+    println!("build_vs_handwritten: {:.2}", times.ratio(0, 1));
 }

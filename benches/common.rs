@@ -1,35 +1,60 @@
-//! Shared by the benchmarks: a tiny timing loop that reports the median of several samples.
+//! Shared by the benchmarks: a tiny timing loop that takes its samples in turn and reports
+//! medians.
 
 #![allow(dead_code)]
 
 use std::time::{Duration, Instant};
 
-/// Times each of `fs`: runs it in batches that last about `sample` each, takes `samples`
-/// samples and returns the median time of one call. The functions take their samples in turn,
-/// so that a machine that speeds up or slows down during the run affects all of them alike.
-pub fn time_in_turn(
-    samples: usize,
-    sample: Duration,
-    fs: &mut [&mut dyn FnMut()],
-) -> Vec<Duration> {
-    let batches: Vec<u64> = fs.iter_mut().map(|f| batch_size(sample, f)).collect();
-    let mut times = vec![Vec::with_capacity(samples); fs.len()];
-    for _ in 0..samples {
-        for ((f, &batch), times) in fs.iter_mut().zip(&batches).zip(&mut times) {
-            let start = Instant::now();
-            for _ in 0..batch {
-                f();
-            }
-            times.push(start.elapsed() / batch as u32);
-        }
+/// The samples of several functions, taken in rounds: in each round every function takes one
+/// sample, one after the other.
+pub struct Samples {
+    /// `rounds[r][f]`: the time of one call of function `f` in round `r`.
+    rounds: Vec<Vec<Duration>>,
+}
+
+impl Samples {
+    /// The median time of one call of function `f`.
+    pub fn median(&self, f: usize) -> Duration {
+        let mut times: Vec<Duration> = self.rounds.iter().map(|round| round[f]).collect();
+        times.sort();
+        times[times.len() / 2]
     }
-    times
-        .into_iter()
-        .map(|mut times| {
-            times.sort();
-            times[samples / 2]
+
+    /// The median over the rounds of `f`'s time divided by `g`'s time in the same round.
+    ///
+    /// Comparing samples taken side by side cancels most of what a shared machine does to
+    /// both in the meantime (a slower spell affects a round, not one function's median).
+    pub fn ratio(&self, f: usize, g: usize) -> f64 {
+        let mut ratios: Vec<f64> = self
+            .rounds
+            .iter()
+            .map(|round| round[f].as_secs_f64() / round[g].as_secs_f64())
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        ratios[ratios.len() / 2]
+    }
+}
+
+/// Times each of `fs`: runs it in batches that last about `sample` each, in `samples` rounds
+/// in which the functions take their samples in turn, so that a machine that speeds up or
+/// slows down during the run affects all of them alike.
+pub fn time_in_turn(samples: usize, sample: Duration, fs: &mut [&mut dyn FnMut()]) -> Samples {
+    let batches: Vec<u64> = fs.iter_mut().map(|f| batch_size(sample, f)).collect();
+    let rounds = (0..samples)
+        .map(|_| {
+            fs.iter_mut()
+                .zip(&batches)
+                .map(|(f, &batch)| {
+                    let start = Instant::now();
+                    for _ in 0..batch {
+                        f();
+                    }
+                    start.elapsed() / batch as u32
+                })
+                .collect()
         })
-        .collect()
+        .collect();
+    Samples { rounds }
 }
 
 /// How many calls of `f` last about `sample`.
@@ -53,11 +78,12 @@ pub fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some() || std::env::args().any(|a| a == "--test")
 }
 
-/// Sample settings: short for a quick check, longer for a measurement.
+/// Sample settings: short for a quick check; for a measurement, many short samples, so that a
+/// slow spell of the machine spoils few rounds.
 pub fn settings() -> (usize, Duration) {
     if quick() {
         (3, Duration::from_millis(10))
     } else {
-        (11, Duration::from_millis(300))
+        (41, Duration::from_millis(100))
     }
 }

@@ -18,6 +18,7 @@ use crate::auth::Credentials;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint};
 use crate::error::{Error, InputError};
+use crate::model::Extra;
 use crate::names::NamePattern;
 use crate::secret::Secret;
 use crate::users::secret_member;
@@ -70,7 +71,7 @@ pub struct CreatedApiKey {
     /// The key. `Debug` does not show it.
     pub api_key: Secret,
     /// The answer's other members, except `status`.
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl CreatedApiKey {

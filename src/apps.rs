@@ -19,6 +19,7 @@ use crate::assumed::apps as assumed;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{Error, InputError};
+use crate::model::Extra;
 use crate::model::{model, Field};
 use crate::names::NamePattern;
 use crate::page::{list_request, ListParams, Page};
@@ -115,7 +116,7 @@ impl Default for AppDeployment {
         AppDeployment {
             status: Field::Absent,
             message: Field::Absent,
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 }
@@ -191,7 +192,7 @@ impl CreateApp {
                 name: name.into(),
                 label: label.into(),
                 max_builds: Field::Absent,
-                extra: Map::new(),
+                extra: Extra::new(),
             },
         }
     }
@@ -396,7 +397,7 @@ impl PatchApp {
                 name: name.into(),
                 label: Field::Absent,
                 deployments: Field::Absent,
-                extra: Map::new(),
+                extra: Extra::new(),
             },
         }
     }

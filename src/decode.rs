@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::assumed::{ERROR_CODE_MEMBERS, ERROR_MESSAGE_MEMBERS, ERROR_STATUS};
 use crate::error::{ApiError, BodyExcerpt, DecodeError, Error, ErrorCode};
-use crate::model::ReadInto;
+use crate::model::{Extra, ReadInto};
 
 /// The `status` of a success body.
 pub const SUCCESS: &str = "success";
@@ -30,7 +30,7 @@ const TEXT_MESSAGE_LIMIT: usize = 200;
 #[derive(Debug)]
 pub(crate) struct Envelope<T> {
     pub value: T,
-    pub rest: Map<String, Value>,
+    pub rest: Extra,
 }
 
 /// Decodes `{"status": "success", "<member>": T, …}`; any other answer becomes an error.
@@ -75,7 +75,7 @@ fn success_body<T: ReadInto, B: AsRef<[u8]>>(
     response: &Response<B>,
     member: Option<&'static str>,
     value: &mut Option<T>,
-) -> Result<Map<String, Value>, Error> {
+) -> Result<Extra, Error> {
     let status = response.status();
     let body = strip_bom(response.body().as_ref());
     if !status.is_success() {
@@ -152,7 +152,7 @@ fn locate_failure<T: ReadInto>(
 pub(crate) fn acknowledgement<B: AsRef<[u8]>>(
     response: &Response<B>,
 ) -> Result<Map<String, Value>, Error> {
-    success_body::<Value, B>(response, None, &mut None)
+    success_body::<Value, B>(response, None, &mut None).map(Extra::into_map)
 }
 
 fn strip_bom(body: &[u8]) -> &[u8] {
@@ -314,7 +314,7 @@ impl<'de> serde::Deserialize<'de> for Reported {
 /// The envelope as read, before the success check; the wanted member is written elsewhere.
 struct RawEnvelope {
     status: Option<Reported>,
-    rest: Map<String, Value>,
+    rest: Extra,
 }
 
 /// Reads an envelope, writing the member named `member` into `value`.
@@ -346,7 +346,7 @@ impl<'de, T: ReadInto> Visitor<'de> for EnvelopeSeed<'_, T> {
 
         let mut raw = RawEnvelope {
             status: None,
-            rest: Map::new(),
+            rest: Extra::new(),
         };
         while let Some(key) = map.next_key::<EnvelopeKey>()? {
             match key {

@@ -22,6 +22,7 @@ use crate::assumed::deployments as assumed;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{Error, InputError};
+use crate::model::Extra;
 use crate::model::{model, open_enum, Field};
 use crate::names::NamePattern;
 use crate::page::{list_request, ListParams, Page};
@@ -87,7 +88,7 @@ impl Deployment {
             message: Field::Absent,
             created: Field::Absent,
             updated: Field::Absent,
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 
@@ -178,7 +179,7 @@ pub struct OriginCredentials {
     /// The secret access key.
     pub secret_access_key: Field<SecretText>,
     /// Members this crate does not type, kept as they were received.
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl OriginCredentials {
@@ -187,7 +188,7 @@ impl OriginCredentials {
         OriginCredentials {
             access_key_id: Field::Value(access_key_id.into()),
             secret_access_key: Field::Value(SecretText::new(secret_access_key)),
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 }

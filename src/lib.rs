@@ -77,7 +77,7 @@ pub use error::{
     ApiError, DecodeError, Error, ErrorCode, InputError, PagingError, TransportError,
     TransportErrorKind,
 };
-pub use model::Field;
+pub use model::{Extra, Field};
 pub use page::Page;
 pub use secret::{Password, Secret};
 pub use transport::Transport;

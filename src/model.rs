@@ -5,8 +5,13 @@
 //! keeps every value it does not know in its `Other` variant, so that decoding and encoding
 //! again gives back the same JSON.
 
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::OnceLock;
+
 use serde::de::{Deserialize, DeserializeOwned, Deserializer};
 use serde::ser::{Serialize, Serializer};
+use serde_json::{Map, Value};
 
 /// An optional member of a JSON object: absent, `null`, or a value.
 ///
@@ -103,6 +108,147 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
     }
 }
 
+/// The members of a JSON object that a model does not type, kept as they were received.
+///
+/// It reads and writes as a [`serde_json::Map`], to which it dereferences. Most objects have
+/// no such members, so an empty `Extra` holds no map at all: it is one pointer wide, and
+/// making or dropping it costs nothing (see `BENCHMARKS.md`).
+///
+/// ```
+/// use rockit_edge::Extra;
+/// use serde_json::json;
+///
+/// let mut extra = Extra::new();
+/// assert!(extra.is_empty());
+/// extra.insert("priority".into(), json!(3));
+/// assert_eq!(extra.get("priority"), Some(&json!(3)));
+/// assert_eq!(extra, Extra::from_iter([("priority".to_owned(), json!(3))]));
+/// ```
+#[derive(Clone, Default)]
+pub struct Extra(Option<Box<Map<String, Value>>>);
+
+impl Extra {
+    /// No members.
+    pub const fn new() -> Self {
+        Extra(None)
+    }
+
+    /// The members as a map of their own.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.0.map(|map| *map).unwrap_or_default()
+    }
+}
+
+impl Deref for Extra {
+    type Target = Map<String, Value>;
+
+    fn deref(&self) -> &Map<String, Value> {
+        static EMPTY: OnceLock<Map<String, Value>> = OnceLock::new();
+        match &self.0 {
+            Some(map) => map,
+            None => EMPTY.get_or_init(Map::new),
+        }
+    }
+}
+
+impl DerefMut for Extra {
+    fn deref_mut(&mut self) -> &mut Map<String, Value> {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Extra {}
+
+impl PartialEq<Map<String, Value>> for Extra {
+    fn eq(&self, other: &Map<String, Value>) -> bool {
+        **self == *other
+    }
+}
+
+impl PartialEq<Extra> for Map<String, Value> {
+    fn eq(&self, other: &Extra) -> bool {
+        *self == **other
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl From<Map<String, Value>> for Extra {
+    fn from(map: Map<String, Value>) -> Self {
+        Extra((!map.is_empty()).then(|| Box::new(map)))
+    }
+}
+
+impl From<Extra> for Map<String, Value> {
+    fn from(extra: Extra) -> Self {
+        extra.into_map()
+    }
+}
+
+impl FromIterator<(String, Value)> for Extra {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(members: I) -> Self {
+        Extra::from(Map::from_iter(members))
+    }
+}
+
+impl Extend<(String, Value)> for Extra {
+    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, members: I) {
+        let mut members = members.into_iter().peekable();
+        if members.peek().is_some() {
+            (**self).extend(members);
+        }
+    }
+}
+
+impl IntoIterator for Extra {
+    type Item = (String, Value);
+    type IntoIter = serde_json::map::IntoIter;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_map().into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Extra {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = serde_json::map::Iter<'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Extra {
+    type Item = (&'a String, &'a mut Value);
+    type IntoIter = serde_json::map::IterMut<'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
+}
+
+impl Serialize for Extra {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Extra {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Map::deserialize(deserializer).map(Extra::from)
+    }
+}
+
 /// A value that can be decoded straight into a place its caller owns.
 ///
 /// A model is large, and returning it through every layer of a decoder moves it each time;
@@ -150,7 +296,7 @@ macro_rules! model {
                 pub $field: $crate::model::model!(@type $kind $ty),
             )*
             /// Members this crate does not type, kept as they were received.
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            pub extra: $crate::model::Extra,
         }
 
         impl $name {
@@ -246,7 +392,7 @@ macro_rules! model {
                         // A required member is read into an `Option`, an optional one straight
                         // into its `Field`, so that it is not moved again at the end.
                         $( let mut $field = $crate::model::model!(@slot $kind $ty); )*
-                        let mut extra = ::serde_json::Map::new();
+                        let mut extra = $crate::model::Extra::new();
                         while let Some(key) = access.next_key::<Key>()? {
                             match key {
                                 $(

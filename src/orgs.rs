@@ -15,6 +15,7 @@ use crate::auth::Auth;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{DecodeError, Error, InputError};
+use crate::model::Extra;
 use crate::names::NamePattern;
 use crate::users::{check_email, Password};
 
@@ -108,7 +109,7 @@ pub struct CreatedOrganization {
     /// [`ORGS_CREATE_PASSWORD_MEMBER`]). `Debug` does not show it.
     pub initial_password: Option<Password>,
     /// The answer's other members, except `status`.
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl Endpoint for CreateOrganization {
@@ -163,7 +164,7 @@ impl Endpoint for CreateOrganization {
         Ok(CreatedOrganization {
             org_name: self.org_name.clone(),
             initial_password,
-            extra,
+            extra: extra.into(),
         })
     }
 }

@@ -1,10 +1,11 @@
 //! One page of a list answer.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::assumed::{LIST_TOTAL_MEMBER, QUERY_ORDER};
 use crate::endpoint::Query;
 use crate::error::InputError;
+use crate::model::Extra;
 
 /// One page of a list: its items, and every other member of the list body (counts, paging)
 /// except `status`, kept as received.
@@ -13,7 +14,7 @@ pub struct Page<T> {
     /// The items of this page.
     pub items: Vec<T>,
     /// The other members of the list body.
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl<T> Page<T> {

@@ -23,6 +23,7 @@ use crate::assumed::roles::{ROLES_GET_MEMBER, ROLES_LIST_MEMBER, ROLES_PERMISSIO
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{Error, InputError};
+use crate::model::Extra;
 use crate::model::{open_enum, Field};
 use crate::page::{list_request, ListParams, Page};
 
@@ -325,7 +326,7 @@ pub struct Role {
     /// The value per resource.
     pub permissions: Field<BTreeMap<Resource, Permissions>>,
     /// Members this crate does not type, kept as they were received.
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl Role {
@@ -334,7 +335,7 @@ impl Role {
         Role {
             name: name.into(),
             permissions: Field::Value(BTreeMap::new()),
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 
@@ -442,7 +443,7 @@ impl<'de> Deserialize<'de> for Role {
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Role, A::Error> {
                 let mut name: Option<String> = None;
                 let mut permissions = None;
-                let mut extra = Map::new();
+                let mut extra = Extra::new();
                 while let Some(key) = access.next_key::<String>()? {
                     if key == NAME_MEMBER {
                         if name.is_some() {
@@ -693,7 +694,7 @@ impl From<Role> for CreateRole {
     fn from(role: Role) -> Self {
         CreateRole {
             role: Role {
-                extra: Map::new(),
+                extra: Extra::new(),
                 ..role
             },
         }

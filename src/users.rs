@@ -17,6 +17,7 @@ use crate::auth::Credentials;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{DecodeError, Error, InputError};
+use crate::model::Extra;
 use crate::model::{model, Field};
 use crate::names::NamePattern;
 use crate::page::{list_request, ListParams, Page};
@@ -541,7 +542,7 @@ pub struct CreatedMachineUser {
     /// Its API key. `Debug` does not show it.
     pub api_key: Secret,
     /// The answer's other members, except `status`.
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl CreatedMachineUser {
@@ -588,7 +589,7 @@ impl Endpoint for CreateMachineUser {
 pub(crate) fn secret_member<B: AsRef<[u8]>>(
     response: &Response<B>,
     member: &'static str,
-) -> Result<(Secret, Map<String, Value>), Error> {
+) -> Result<(Secret, Extra), Error> {
     let scrub = |e: Error| match e {
         Error::Decode(e) => Error::Decode(DecodeError::new(
             e.status(),

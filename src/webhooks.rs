@@ -55,6 +55,7 @@ use sha2::{Digest, Sha256};
 use crate::assumed::subscriptions::{
     SUBSCRIPTIONS_WEBHOOK_ALGORITHM, SUBSCRIPTIONS_WEBHOOK_BODY_CLAIM,
 };
+use crate::model::Extra;
 use crate::model::{model, Field};
 use crate::secret::Secret;
 pub use crate::subscriptions::{WebhookEvent, WEBHOOK_TOKEN_HEADER};
@@ -598,7 +599,7 @@ pub(crate) fn sign(body: &[u8], key: &[u8], issued_at: SystemTime, lifetime: Dur
         issued_at: Field::Value(Number::from(issued)),
         not_before: Field::Absent,
         expires_at: Field::Value(Number::from(expires)),
-        extra: Map::new(),
+        extra: Extra::new(),
     };
     let header = serde_json::json!({ ALG: SUBSCRIPTIONS_WEBHOOK_ALGORITHM, "typ": "JWT" });
     // Maps of strings and numbers always serialize.

@@ -12,8 +12,8 @@ use rockit_edge::admin::{
 };
 use rockit_edge::auth::ADMIN_TOKEN;
 use rockit_edge::login::Password;
-use rockit_edge::{BaseUrl, Client, Credentials, Endpoint, Field, TransportError};
-use serde_json::{json, Map, Value};
+use rockit_edge::{BaseUrl, Client, Credentials, Endpoint, Extra, Field, TransportError};
+use serde_json::{json, Value};
 
 use common::{fixture, fixture_answer as answer, gw_base as base, input_error};
 
@@ -314,7 +314,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 /// Members no model here types: their names start with `x_`.
-fn extra() -> impl Strategy<Value = Map<String, Value>> {
+fn extra() -> impl Strategy<Value = Extra> {
     prop::collection::btree_map("x_[a-z]{1,6}", json_value(), 0..4)
         .prop_map(|m| m.into_iter().collect())
 }

@@ -13,8 +13,8 @@ use rockit_edge::apps::{
 };
 use rockit_edge::assumed::apps as assumed;
 use rockit_edge::tasks::Timestamp;
-use rockit_edge::{Endpoint, Error, ErrorCode, Field};
-use serde_json::{json, Map, Value};
+use rockit_edge::{Endpoint, Error, ErrorCode, Extra, Field};
+use serde_json::{json, Value};
 
 use common::{answer, built, fixture, gw_base as base, gw_input_error_what as input_error, token};
 
@@ -310,7 +310,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 /// Members a model does not type.
-fn extra(typed: &'static [&'static str]) -> impl Strategy<Value = Map<String, Value>> {
+fn extra(typed: &'static [&'static str]) -> impl Strategy<Value = Extra> {
     prop::collection::btree_map("[a-zA-Z]{1,10}", json_value(), 0..3).prop_map(move |m| {
         m.into_iter()
             .filter(|(k, _)| !typed.contains(&k.as_str()))
@@ -466,9 +466,9 @@ proptest! {
         object.extend(more);
         object.insert(
             "deployments".into(),
-            json!({"gcore": Value::Object(more_in_deployment)}),
+            json!({"gcore": Value::Object(more_in_deployment.into_map())}),
         );
-        object.insert("patches".into(), json!([Value::Object(more_in_patch)]));
+        object.insert("patches".into(), json!([Value::Object(more_in_patch.into_map())]));
         let decoded: App = serde_json::from_value(json.clone()).unwrap();
         prop_assert_eq!(serde_json::to_value(&decoded).unwrap(), json);
     }

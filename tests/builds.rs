@@ -6,8 +6,8 @@ use http::{Method, StatusCode};
 use proptest::prelude::*;
 use rockit_edge::assumed::builds as assumed;
 use rockit_edge::builds::{build_name, BuildImport, ImportBuild, ImportedBuild};
-use rockit_edge::{Endpoint, Error, Field};
-use serde_json::{json, Map, Value};
+use rockit_edge::{Endpoint, Error, Extra, Field};
+use serde_json::{json, Value};
 
 use common::{answer, api_key, base, fixture, token};
 
@@ -146,7 +146,7 @@ fn field<T: std::fmt::Debug + Clone>(
     ]
 }
 
-fn extra(typed: &'static [&'static str]) -> impl Strategy<Value = Map<String, Value>> {
+fn extra(typed: &'static [&'static str]) -> impl Strategy<Value = Extra> {
     let value = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),

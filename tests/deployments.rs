@@ -11,8 +11,8 @@ use rockit_edge::deployments::{
     ModifyDeployment, OriginCredentials, OriginType, SecretText,
 };
 use rockit_edge::tasks::Timestamp;
-use rockit_edge::{Endpoint, ErrorCode, Field};
-use serde_json::{json, Map, Value};
+use rockit_edge::{Endpoint, ErrorCode, Extra, Field};
+use serde_json::{json, Value};
 
 use common::{answer, built, fixture, gw_base as base, gw_input_error_what as input_error, token};
 
@@ -367,7 +367,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 /// Members a model does not type.
-fn extra(typed: &'static [&'static str]) -> impl Strategy<Value = Map<String, Value>> {
+fn extra(typed: &'static [&'static str]) -> impl Strategy<Value = Extra> {
     prop::collection::btree_map("[a-zA-Z]{1,10}", json_value(), 0..3).prop_map(move |m| {
         m.into_iter()
             .filter(|(k, _)| !typed.contains(&k.as_str()))
@@ -463,7 +463,7 @@ proptest! {
         let mut json = serde_json::to_value(&deployment).unwrap();
         let object = json.as_object_mut().unwrap();
         object.extend(more);
-        object.insert("credentials".into(), Value::Object(more_credentials));
+        object.insert("credentials".into(), Value::Object(more_credentials.into_map()));
         let decoded: Deployment = serde_json::from_value(json.clone()).unwrap();
         prop_assert_eq!(serde_json::to_value(&decoded).unwrap(), json);
     }

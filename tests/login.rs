@@ -14,8 +14,8 @@ use rockit_edge::login::{
     ORG_SELECTION_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME, SESSION_TOKEN_LIFETIME,
 };
 use rockit_edge::roles::{Permissions as Bits, Resource};
-use rockit_edge::{Credentials, Endpoint, Error, ErrorCode, Field, Secret};
-use serde_json::{json, Map, Value};
+use rockit_edge::{Credentials, Endpoint, Error, ErrorCode, Extra, Field, Secret};
+use serde_json::{json, Value};
 
 use common::{base, fixture, fixture_answer as answer, input_error};
 
@@ -358,7 +358,7 @@ fn json_leaf() -> impl Strategy<Value = Value> {
 }
 
 /// Members no model here types: their names start with `x_`.
-fn extra() -> impl Strategy<Value = Map<String, Value>> {
+fn extra() -> impl Strategy<Value = Extra> {
     prop::collection::btree_map("x_[a-z]{1,6}", json_leaf(), 0..4)
         .prop_map(|m| m.into_iter().collect())
 }
@@ -378,7 +378,7 @@ fn linked_org() -> impl Strategy<Value = LinkedOrg> {
         "[A-Za-z0-9_]{2,20}".prop_map(LinkedOrg::Name),
         ("[A-Za-z0-9_]{2,20}", extra()).prop_map(|(name, mut map)| {
             map.insert("orgName".into(), Value::from(name));
-            LinkedOrg::Details(map)
+            LinkedOrg::Details(map.into_map())
         }),
     ]
 }

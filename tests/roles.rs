@@ -11,8 +11,8 @@ use rockit_edge::pager::Pager;
 use rockit_edge::roles::{
     CreateRole, DeleteRole, GetRole, ListRoles, PatchRole, Permissions, Resource, Role,
 };
-use rockit_edge::{Endpoint, Error, Field};
-use serde_json::{json, Map, Value};
+use rockit_edge::{Endpoint, Error, Extra, Field};
+use serde_json::{json, Value};
 
 use common::{
     admin_principal_key as key, answer, base, fixture, input_error_what as input_error, token,
@@ -427,7 +427,7 @@ fn json_leaf() -> impl Strategy<Value = Value> {
     ]
 }
 
-fn extra(typed: &'static [&'static str]) -> impl Strategy<Value = Map<String, Value>> {
+fn extra(typed: &'static [&'static str]) -> impl Strategy<Value = Extra> {
     proptest::collection::btree_map("[a-zA-Z]{1,10}", json_leaf(), 0..4).prop_map(move |m| {
         m.into_iter()
             .filter(|(k, _)| !typed.contains(&k.as_str()))

@@ -11,7 +11,7 @@ use rockit_edge::tasks::{
     Alert, DltarInput, Exception, FileReadFailed, GetTask, HttpDownloadFailed, ListTasks, Steps,
     Task, TaskStatus, TaskType, Timestamp, UserData,
 };
-use rockit_edge::{Endpoint, Field};
+use rockit_edge::{Endpoint, Extra, Field};
 use serde_json::{json, Map, Value};
 
 const FIXTURE: &[u8] = include_bytes!("fixtures/tasks_get_200.json");
@@ -101,7 +101,7 @@ fn member_name(members: &'static [&'static str]) -> BoxedStrategy<String> {
     .boxed()
 }
 
-fn extra(members: &'static [&'static str]) -> BoxedStrategy<Map<String, Value>> {
+fn extra(members: &'static [&'static str]) -> BoxedStrategy<Extra> {
     btree_map(member_name(members), json_value(), 0..3)
         .prop_map(|m| m.into_iter().collect())
         .boxed()
@@ -349,7 +349,7 @@ fn object_at<'a>(root: &'a mut Value, path: &[&str]) -> Option<&'a mut Map<Strin
 
 #[derive(Debug, Clone)]
 struct Variation {
-    extras: Vec<Map<String, Value>>,
+    extras: Vec<Extra>,
     presences: Vec<Presence>,
     task_type: Option<String>,
     status: Option<String>,
@@ -505,6 +505,75 @@ fn a_typed_member_wins_over_an_extra_entry_of_the_same_name() {
 
     assert_eq!(encoded["appName"], json!("sushi"));
     assert_eq!(encoded, fixture_task());
+}
+
+#[test]
+fn extra_reads_and_compares_as_the_map_it_holds() {
+    let mut extra = Extra::new();
+    assert!(extra.is_empty());
+    assert_eq!(extra, Extra::default());
+    assert_eq!(extra, Map::new());
+    assert_eq!(format!("{extra:?}"), format!("{:?}", Map::new()));
+    assert_eq!(serde_json::to_value(&extra).unwrap(), json!({}));
+
+    extra.insert("queue".into(), json!("fast"));
+    extra.insert("retries".into(), json!(2));
+    let mut map = Map::new();
+    map.insert("retries".into(), json!(2));
+    map.insert("queue".into(), json!("fast"));
+    assert_eq!(extra, map);
+    assert_eq!(Extra::from(map.clone()), extra);
+    assert_eq!(format!("{extra:?}"), format!("{map:?}"));
+    assert_eq!(
+        serde_json::to_value(&extra).unwrap(),
+        Value::Object(map.clone())
+    );
+    assert_eq!(
+        serde_json::from_value::<Extra>(Value::Object(map.clone())).unwrap(),
+        extra
+    );
+    assert_eq!(extra.iter().count(), 2);
+    assert_eq!(
+        (&extra)
+            .into_iter()
+            .map(|(k, _)| k.as_str())
+            .collect::<Vec<_>>(),
+        ["queue", "retries"]
+    );
+    assert_eq!(extra.clone().into_map(), map);
+
+    // A map emptied again equals one that never held anything.
+    extra.remove("queue");
+    extra.remove("retries");
+    assert_eq!(extra, Extra::new());
+    assert_eq!(Extra::new(), extra);
+}
+
+#[test]
+fn extra_is_one_pointer_wide() {
+    // The point of `Extra`: a model's unknown members cost a pointer while there are none.
+    assert_eq!(std::mem::size_of::<Extra>(), std::mem::size_of::<usize>());
+}
+
+#[test]
+fn extra_extends_and_collects_like_a_map() {
+    let mut extra = Extra::new();
+    extra.extend(std::iter::empty());
+    assert!(extra.is_empty());
+    extra.extend([("a".to_owned(), json!(1))]);
+    extra.extend([("b".to_owned(), json!(2)), ("a".to_owned(), json!(3))]);
+    let collected: Extra = [("a".to_owned(), json!(3)), ("b".to_owned(), json!(2))]
+        .into_iter()
+        .collect();
+    assert_eq!(extra, collected);
+    for (_, value) in &mut extra {
+        *value = json!(0);
+    }
+    assert_eq!(
+        extra.into_iter().collect::<Vec<_>>(),
+        [("a".to_owned(), json!(0)), ("b".to_owned(), json!(0))]
+    );
+    assert!(Extra::from(Map::new()).is_empty());
 }
 
 fn list_body(tasks: &[Task], total: u64, other: &Value) -> Value {

@@ -11,8 +11,8 @@ use rockit_edge::subscriptions::{
     Subscription, Target, Unsubscribe, WebhookEvent, WEBHOOK_TOKEN_HEADER,
 };
 use rockit_edge::tasks::Exception;
-use rockit_edge::{Credentials, Endpoint, Field, Secret};
-use serde_json::{json, Map, Value};
+use rockit_edge::{Credentials, Endpoint, Extra, Field, Secret};
+use serde_json::{json, Value};
 
 use common::{base, fixture, fixture_answer as answer, input_error, token};
 
@@ -262,7 +262,7 @@ fn json_leaf() -> impl Strategy<Value = Value> {
 }
 
 /// Members no model here types: their names start with `x_`.
-fn extra() -> impl Strategy<Value = Map<String, Value>> {
+fn extra() -> impl Strategy<Value = Extra> {
     prop::collection::btree_map("x_[a-z]{1,6}", json_leaf(), 0..4)
         .prop_map(|m| m.into_iter().collect())
 }
@@ -346,7 +346,7 @@ proptest! {
             http_download_failed: Field::Absent,
             file_read_failed: Field::Absent,
             error: Field::Value(json!({"message": "origin unreachable"})),
-            extra: Map::new(),
+            extra: Extra::new(),
         }));
         let model = WebhookEvent {
             event_type, event, org_name, app_name, build_name, dxf_name, exception, deployment, extra,

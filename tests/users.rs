@@ -7,8 +7,8 @@ use proptest::prelude::*;
 use rockit_edge::users::{
     CreateMachineUser, CreateUser, DeleteUser, GetUser, ListUsers, ModifyUser, Password, User,
 };
-use rockit_edge::{BaseUrl, Endpoint, Error, Field};
-use serde_json::{json, Map, Value};
+use rockit_edge::{BaseUrl, Endpoint, Error, Extra, Field};
+use serde_json::{json, Value};
 
 use common::{admin_principal_key as key, answer, fixture, input_error_what as input_error, token};
 
@@ -351,7 +351,7 @@ fn json_leaf() -> impl Strategy<Value = Value> {
     ]
 }
 
-fn extra() -> impl Strategy<Value = Map<String, Value>> {
+fn extra() -> impl Strategy<Value = Extra> {
     proptest::collection::btree_map("[a-zA-Z]{1,10}", json_leaf(), 0..4).prop_map(|m| {
         m.into_iter()
             .filter(|(k, _)| !User::MEMBERS.contains(&k.as_str()))

@@ -16,7 +16,7 @@ use rockit_edge::triggers::{ProcessTraces, RetryTask};
 use rockit_edge::webhooks::{verify, TokenPart, Verifier, WebhookClaims, WebhookError};
 use rockit_edge::Field;
 use rockit_edge::Secret;
-use serde_json::{json, Map, Number, Value};
+use serde_json::{json, Number, Value};
 use sha2::{Digest, Sha256};
 
 const SECRET: &str = "whsec-test-3f9a1c";
@@ -751,7 +751,7 @@ fn claims_model() -> impl Strategy<Value = WebhookClaims> {
                 issued_at,
                 not_before,
                 expires_at,
-                extra: extra.into_iter().collect::<Map<String, Value>>(),
+                extra: extra.into_iter().collect(),
             },
         )
 }

@@ -40,7 +40,7 @@ pub fn json_or<T: Serialize>(as_json: bool, value: &T, human: impl FnOnce(&T)) {
 /// A list page as the server sent its body, without `status`: the items under `member`, then
 /// the page's other members.
 pub fn list_body<T: Serialize>(page: &Page<T>, member: &str) -> Map<String, Value> {
-    let mut body = page.extra.clone();
+    let mut body = page.extra.clone().into_map();
     let items = page
         .items
         .iter()

@@ -2,10 +2,8 @@
 
 use rockit_edge::assumed::subscriptions::{SUBSCRIPTIONS_LIST_MEMBER, SUBSCRIPTIONS_SECRET_MEMBER};
 use rockit_edge::subscriptions::{
-    Event, EventFilter, ListSubscriptions, Subscribe, Subscription, Target, Unsubscribe,
+    Event, EventFilter, ListSubscriptions, Subscribe, Target, Unsubscribe,
 };
-use rockit_edge::Page;
-use serde_json::{Map, Value};
 
 use crate::args::{Args, UsageError};
 use crate::{connect, output, Failure};
@@ -46,7 +44,7 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
     let page = connect::client()?.send(&request)?;
 
     if as_json {
-        output::json(&list_body(&page));
+        output::json(&output::list_body(&page, SUBSCRIPTIONS_LIST_MEMBER));
         return Ok(());
     }
     let rows: Vec<Vec<String>> = page
@@ -127,19 +125,4 @@ fn filter_text(filter: Option<&EventFilter>) -> String {
             .collect::<Vec<_>>()
             .join(" "),
     }
-}
-
-/// The list body as the server sent it, without its `status`.
-fn list_body(page: &Page<Subscription>) -> Map<String, Value> {
-    let mut body = page.extra.clone();
-    let items = page
-        .items
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<_, _>>();
-    body.insert(
-        SUBSCRIPTIONS_LIST_MEMBER.to_owned(),
-        Value::Array(items.unwrap_or_default()),
-    );
-    body
 }

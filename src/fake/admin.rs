@@ -31,6 +31,7 @@ use crate::assumed::admin::{
 };
 use crate::auth::{Credentials, ADMIN_TOKEN};
 use crate::login::Password;
+use crate::model::Extra;
 use crate::model::Field;
 use crate::names::NamePattern;
 
@@ -146,7 +147,7 @@ fn handle(state: &mut State, call: &Call<'_>, prefix: AdminPrefix) -> Answer {
             let versions = Versions {
                 edge: Field::Value(Value::from(EDGE_VERSION)),
                 engine,
-                extra: Map::new(),
+                extra: Extra::new(),
             };
             success(ADMIN_VERSIONS_MEMBER, &versions, &[])
         }
@@ -236,7 +237,7 @@ fn create_org(state: &mut State, body: &[u8]) -> Answer {
         org_name: Field::Value(org_name.clone()),
         username: Field::Value(username.clone()),
         initial_password: Field::Absent,
-        extra: Map::new(),
+        extra: Extra::new(),
     };
     match email {
         Some(email) => {

@@ -30,6 +30,7 @@ use super::{success, Answer, Call, Failure, FakeEdge, Params, State};
 use crate::apps::{App, AppChanges, AppDeployment, NewApp, Patch, DEFAULT_MAX_BUILDS, FIELDS};
 use crate::assumed;
 use crate::assumed::apps::{APPS_EXISTS_CODE, APPS_LIST_MEMBER, APPS_MEMBER};
+use crate::model::Extra;
 use crate::model::Field;
 use crate::names::NamePattern;
 use crate::tasks::Timestamp;
@@ -87,7 +88,7 @@ fn new_app(name: &str, label: &str, max_builds: u64, created: &str) -> App {
         patches: Field::Value(Vec::new()),
         error: Field::Absent,
         deployments: Field::Value(BTreeMap::new()),
-        extra: Map::new(),
+        extra: Extra::new(),
     }
 }
 
@@ -102,7 +103,7 @@ pub(super) fn update_from_builds(app: &mut App, builds: &[Build]) {
         .map(|b| Patch {
             from_build_id: Field::Value(b.number),
             to_build_id: Field::Value(current),
-            extra: Map::new(),
+            extra: Extra::new(),
         })
         .collect();
     app.patches = Field::Value(patches);

@@ -49,6 +49,7 @@ use crate::login::{
     AUTH_TOKEN_LIFETIME, ORG_SELECTION_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME,
     SESSION_TOKEN_LIFETIME,
 };
+use crate::model::Extra;
 use crate::model::Field;
 use crate::names::NamePattern;
 use crate::secret::Secret;
@@ -299,7 +300,7 @@ pub(super) fn login(state: &mut State, call: &Call<'_>) -> Answer {
             session_token: secret(&token)?,
             permissions: Field::Value(Permissions(permissions)),
             expires_in: state.logins.announced(lifetime),
-            extra: Map::new(),
+            extra: Extra::new(),
         });
     }
 
@@ -310,7 +311,7 @@ pub(super) fn login(state: &mut State, call: &Call<'_>) -> Answer {
         orgs: Field::Value(orgs.into_iter().map(LinkedOrg::Name).collect()),
         org_selection_token: secret(&token)?,
         expires_in: state.logins.announced(lifetime),
-        extra: Map::new(),
+        extra: Extra::new(),
     })
 }
 
@@ -360,7 +361,7 @@ fn new_pair(
         refresh_token: secret(&refresh)?,
         expires_in: state.logins.announced(lifetimes.access),
         refresh_expires_in: state.logins.announced(lifetimes.refresh),
-        extra: Map::new(),
+        extra: Extra::new(),
     })
 }
 
@@ -381,7 +382,7 @@ pub(super) fn auth(state: &mut State, call: &Call<'_>) -> Answer {
     flat_success(&AuthToken {
         auth_token: secret(&token)?,
         expires_in: state.logins.announced(lifetime),
-        extra: Map::new(),
+        extra: Extra::new(),
     })
 }
 

@@ -24,6 +24,7 @@ use serde_json::{Map, Value};
 use super::users::{acknowledged, object, page, path_name, required_text, ALREADY_EXISTS};
 use super::{success, Answer, Call, Failure, FakeEdge, Params, State};
 use crate::assumed::roles::{ROLES_GET_MEMBER, ROLES_LIST_MEMBER, ROLES_PERMISSIONS_MEMBER};
+use crate::model::Extra;
 use crate::model::Field;
 use crate::roles::{check_role_name, Permissions, Resource, Role, ADMINISTRATORS, NAME_MEMBER};
 
@@ -184,7 +185,7 @@ fn create(state: &mut State, body: &[u8]) -> Answer {
     let role = Role {
         name: name.to_owned(),
         permissions: Field::Value(table),
-        extra: Map::new(),
+        extra: Extra::new(),
     };
     state.roles.list.push(role.clone());
     success(ROLES_GET_MEMBER, &role, &[])

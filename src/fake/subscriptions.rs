@@ -26,6 +26,7 @@ use crate::assumed::subscriptions::{
     SUBSCRIPTIONS_EVENTS_MEMBER, SUBSCRIPTIONS_ITEM_MEMBER, SUBSCRIPTIONS_LIST_MEMBER,
     SUBSCRIPTIONS_NAME_MEMBER, SUBSCRIPTIONS_SLACK_MEMBER, SUBSCRIPTIONS_WEBHOOK_MEMBER,
 };
+use crate::model::Extra;
 use crate::model::Field;
 use crate::secret::Secret;
 use crate::subscriptions::{Event, EventFilter, EventType, Subscribed, Subscription, Target};
@@ -70,7 +71,7 @@ pub(super) fn seed() -> Subscriptions {
         url: Field::Absent,
         slack_channel: Field::Value("#releases".into()),
         events: events(&[(EventType::Deploy, &[Event::End, Event::Error])]),
-        extra: Map::new(),
+        extra: Extra::new(),
     };
     let ci_hook = Subscription {
         name: "ci_hook".into(),
@@ -81,7 +82,7 @@ pub(super) fn seed() -> Subscriptions {
             (EventType::Mkraw, &[Event::End, Event::Error]),
             (EventType::Deploy, &[Event::End, Event::Error]),
         ]),
-        extra: Map::new(),
+        extra: Extra::new(),
     };
     let mut secrets = HashMap::new();
     secrets.insert(ci_hook.name.clone(), SEEDED_SECRET.to_owned());
@@ -234,13 +235,13 @@ fn create(subscriptions: &mut Subscriptions, body: &[u8]) -> Answer {
         url,
         slack_channel,
         events,
-        extra: Map::new(),
+        extra: Extra::new(),
     };
     subscriptions.items.push(subscription.clone());
     flat_success(&Subscribed {
         secret,
         subscription: Field::Value(subscription),
-        extra: Map::new(),
+        extra: Extra::new(),
     })
 }
 

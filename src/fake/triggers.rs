@@ -12,7 +12,6 @@
 //! retried task `begin`s, a new one is `submit`ted.
 
 use http::Method;
-use serde_json::Map;
 
 use super::login::{object, text};
 use super::tasks::now;
@@ -21,6 +20,7 @@ use crate::assumed::triggers::{
     TRIGGER_ANSWER_TASK_MEMBER, TRIGGER_APP_MEMBER, TRIGGER_KIND_MEMBER, TRIGGER_PROCESS_TRACES,
     TRIGGER_RETRY_TASK, TRIGGER_TASK_MEMBER,
 };
+use crate::model::Extra;
 use crate::model::Field;
 use crate::names::NamePattern;
 use crate::subscriptions::Event;
@@ -107,11 +107,11 @@ fn process_traces(state: &mut State, app_name: &str) -> Answer {
             created: Field::Value(Timestamp::from(created)),
             started: Field::Absent,
             finished: Field::Absent,
-            extra: Map::new(),
+            extra: Extra::new(),
         },
         user_data: Field::Absent,
         alert: Field::Absent,
-        extra: Map::new(),
+        extra: Extra::new(),
     };
     state.insert_task(task.clone());
     super::webhooks::task_changed(state, &task, Event::Submit);

@@ -30,6 +30,7 @@ use crate::assumed::users::{
     USERS_GET_MEMBER, USERS_LIST_MEMBER, USERS_MACHINE_KEY_MEMBER, USERS_PATCH_TARGET,
 };
 use crate::decode::SUCCESS;
+use crate::model::Extra;
 use crate::model::Field;
 use crate::names::NamePattern;
 use crate::roles::ADMINISTRATORS;
@@ -68,7 +69,7 @@ impl Default for Users {
             title: Field::Absent,
             label: Field::Value("organisation automation".to_owned()),
             roles: Field::Value(vec![ADMINISTRATORS.to_owned()]),
-            extra: Map::new(),
+            extra: Extra::new(),
         };
         let alice = User {
             username: VALID_LOGIN_USERNAME.to_owned(),
@@ -78,7 +79,7 @@ impl Default for Users {
             title: Field::Absent,
             label: Field::Absent,
             roles: Field::Value(vec![ADMINISTRATORS.to_owned()]),
-            extra: Map::new(),
+            extra: Extra::new(),
         };
         Users {
             records: vec![
@@ -132,7 +133,7 @@ pub(super) fn seed(state: &mut State) {
         title: Field::Value("Dr".to_owned()),
         label: Field::Absent,
         roles: Field::Value(vec!["Testers".to_owned()]),
-        extra: Map::new(),
+        extra: Extra::new(),
     };
     state.users.records.push(Record {
         user: jdoe,
@@ -285,7 +286,7 @@ fn create(state: &mut State, body: &[u8]) -> Answer {
         title: Field::Absent,
         label: Field::Absent,
         roles: Field::Value(roles),
-        extra: Map::new(),
+        extra: Extra::new(),
     };
     if let Some(label) = label {
         check_text("label", label).map_err(invalid)?;

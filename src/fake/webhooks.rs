@@ -11,9 +11,9 @@
 
 use http::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 use http::{Method, Request};
-use serde_json::Map;
 
 use super::{FakeEdge, State, VALID_ORG_NAME};
+use crate::model::Extra;
 use crate::model::Field;
 use crate::subscriptions::{Event, EventType, WebhookEvent};
 use crate::tasks::Task;
@@ -110,7 +110,7 @@ pub(super) fn task_changed(state: &mut State, task: &Task, event: Event) {
         dxf_name: Field::Absent,
         exception,
         deployment: Field::Absent,
-        extra: Map::new(),
+        extra: Extra::new(),
     };
     // A model of strings and JSON values always serializes.
     let Ok(body) = serde_json::to_vec(&body) else {
