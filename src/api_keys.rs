@@ -164,6 +164,10 @@ impl Endpoint for DeleteApiKey {
         json_body(&body)
     }
 
+    fn body_secrets(&self) -> Vec<&str> {
+        vec![self.key.expose()]
+    }
+
     fn decode<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<Map<String, Value>, Error> {
         decode::acknowledgement(response)
     }

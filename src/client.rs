@@ -5,6 +5,7 @@ use crate::base_url::BaseUrl;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::pager::{Items, Paged, Pager};
+use crate::redact;
 use crate::transport::Transport;
 
 /// Sends endpoints over a transport and decodes their answers.
@@ -39,12 +40,11 @@ impl<T: Transport> Client<T> {
     }
 
     /// Builds the endpoint's request, sends it and decodes the answer.
+    ///
+    /// An error answer that repeats a secret of the request (see [`Endpoint::body_secrets`])
+    /// shows `[redacted]` in its place.
     pub fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        let request = endpoint.to_request(&self.base, &self.credentials)?;
-
-        let response = self.transport.send(request)?;
-
-        endpoint.decode(&response)
+        redact::exchange(&self.transport, endpoint, &self.base, &self.credentials)
     }
 
     /// Every item of a list, fetching the next page only when the items so far are used up.

@@ -193,6 +193,17 @@ impl OriginCredentials {
     }
 }
 
+/// The secret access key of a deployment's credentials and the text of their other members,
+/// any of which may be a secret.
+fn credential_secrets(deployment: &Deployment) -> Vec<&str> {
+    let Some(credentials) = deployment.credentials.get() else {
+        return Vec::new();
+    };
+    let key = credentials.secret_access_key.get().map(SecretText::expose);
+    let others = credentials.extra.values().filter_map(Value::as_str);
+    key.into_iter().chain(others).collect()
+}
+
 impl fmt::Debug for OriginCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         struct Redacted;
@@ -465,6 +476,10 @@ impl Endpoint for CreateDeployment {
         json_body(&self.deployment)
     }
 
+    fn body_secrets(&self) -> Vec<&str> {
+        credential_secrets(&self.deployment)
+    }
+
     fn decode<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<Self::Output, Error> {
         decode::acknowledgement(response)
     }
@@ -717,6 +732,10 @@ impl Endpoint for ModifyDeployment {
             ));
         }
         json_body(d)
+    }
+
+    fn body_secrets(&self) -> Vec<&str> {
+        credential_secrets(&self.deployment)
     }
 
     // The page marks `x-rockit-beauth-token` required, yet it is the same header block that

@@ -35,6 +35,13 @@ pub trait Endpoint {
         Ok(None)
     }
 
+    /// The secrets the body carries, such as a password. A client puts `[redacted]` in their
+    /// place, and in the place of the credentials' own secrets, in the message and body of an
+    /// error answer that repeats them.
+    fn body_secrets(&self) -> Vec<&str> {
+        Vec::new()
+    }
+
     /// Which credentials the endpoint takes.
     fn auth(&self) -> Auth {
         Auth::Backend

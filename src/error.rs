@@ -5,6 +5,8 @@ use std::fmt;
 
 use http::StatusCode;
 
+use crate::redact::Carried;
+
 /// How many bytes of a response body an error keeps.
 pub const BODY_EXCERPT_LIMIT: usize = 4096;
 
@@ -43,6 +45,15 @@ impl Error {
             Error::Api(e) => e.code.as_ref(),
             Error::LoginRequired(e) => e.refusal().and_then(ApiError::code),
             _ => None,
+        }
+    }
+
+    /// Replaces the secrets a request carried wherever the server's words are kept.
+    pub(crate) fn redact(&mut self, carried: &Carried) {
+        match self {
+            Error::Api(e) => e.redact(carried),
+            Error::Decode(e) => e.redact(carried),
+            Error::Input(_) | Error::Transport(_) | Error::Paging(_) | Error::LoginRequired(_) => {}
         }
     }
 }
@@ -212,9 +223,25 @@ impl ApiError {
         self.message.as_deref()
     }
 
-    /// The start of the body as it was received.
+    /// The start of the body as it was received, less any secret the request carried.
     pub fn body(&self) -> &BodyExcerpt {
         &self.body
+    }
+
+    fn redact(&mut self, carried: &Carried) {
+        if let Some(ErrorCode::Other(code)) = &self.code {
+            if let Some(code) = carried.text(code) {
+                self.code = Some(ErrorCode::Other(code));
+            }
+        }
+        redact_text(&mut self.message, carried);
+        self.body.redact(carried);
+    }
+}
+
+fn redact_text(text: &mut Option<String>, carried: &Carried) {
+    if let Some(replaced) = text.as_deref().and_then(|t| carried.text(t)) {
+        *text = Some(replaced);
     }
 }
 
@@ -293,9 +320,19 @@ impl DecodeError {
         &self.message
     }
 
-    /// The start of the body as it was received.
+    /// The start of the body as it was received, less any secret the request carried.
     pub fn body(&self) -> &BodyExcerpt {
         &self.body
+    }
+
+    fn redact(&mut self, carried: &Carried) {
+        if let Some(path) = carried.text(&self.path) {
+            self.path = path;
+        }
+        if let Some(message) = carried.text(&self.message) {
+            self.message = message;
+        }
+        self.body.redact(carried);
     }
 }
 
@@ -314,10 +351,15 @@ impl fmt::Display for DecodeError {
 impl StdError for DecodeError {}
 
 /// The first [`BODY_EXCERPT_LIMIT`] bytes of a response body, and its full length.
+///
+/// A client puts `[redacted]` in the place of any secret its request carried (a token in a
+/// header, a password in the body), so the excerpt can be longer or shorter than what was
+/// received; [`BodyExcerpt::len`] stays the length of the body as received.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct BodyExcerpt {
     bytes: Vec<u8>,
     len: usize,
+    truncated: bool,
 }
 
 impl BodyExcerpt {
@@ -325,6 +367,7 @@ impl BodyExcerpt {
         BodyExcerpt {
             bytes: body[..body.len().min(BODY_EXCERPT_LIMIT)].to_vec(),
             len: body.len(),
+            truncated: body.len() > BODY_EXCERPT_LIMIT,
         }
     }
 
@@ -350,7 +393,18 @@ impl BodyExcerpt {
 
     /// Whether bytes were cut off.
     pub fn is_truncated(&self) -> bool {
-        self.len > self.bytes.len()
+        self.truncated
+    }
+
+    fn redact(&mut self, carried: &Carried) {
+        if let Some(bytes) = carried.bytes(&self.bytes) {
+            self.bytes = bytes;
+        }
+        if self.truncated {
+            if let Some(bytes) = carried.cut_tail(&self.bytes) {
+                self.bytes = bytes;
+            }
+        }
     }
 }
 

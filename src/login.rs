@@ -364,6 +364,10 @@ impl Endpoint for Login {
         credentials_body(&self.username, &self.password, Some(&self.org_name))
     }
 
+    fn body_secrets(&self) -> Vec<&str> {
+        vec![self.password.expose()]
+    }
+
     fn auth(&self) -> Auth {
         Auth::None
     }
@@ -466,6 +470,10 @@ impl Endpoint for LoginWithPassword {
 
     fn body(&self) -> Result<Option<Vec<u8>>, InputError> {
         credentials_body(&self.username, &self.password, None)
+    }
+
+    fn body_secrets(&self) -> Vec<&str> {
+        vec![self.password.expose()]
     }
 
     fn auth(&self) -> Auth {

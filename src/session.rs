@@ -52,6 +52,7 @@ use crate::login::{
     Session, TokenPair,
 };
 use crate::pager::{Paged, Pager};
+use crate::redact;
 use crate::secret::Secret;
 use crate::transport::Transport;
 
@@ -885,8 +886,7 @@ impl<T: Transport, C: Clock> SessionClient<T, C> {
     /// from [`SessionClient::login_with_password`], and holds the tokens it gives.
     pub fn login_to_org(&self, selection: &OrgSelection, org: &LoginToOrg) -> Result<(), Error> {
         let now = self.clock.now();
-        let request = org.to_request(&self.base, &selection.credentials())?;
-        let answer = org.decode(&self.transport.send(request)?)?;
+        let answer = redact::exchange(&self.transport, org, &self.base, &selection.credentials())?;
 
         self.set_session(TokenSession::from_token_pair(&answer, now).with_margin(self.margin));
         Ok(())
@@ -993,10 +993,7 @@ impl<T: Transport, C: Clock> SessionClient<T, C> {
         let now = self.clock.now();
         let request = session.refresh_request(now)?;
 
-        let answer = request
-            .to_http(&self.base)
-            .and_then(|http| Ok(self.transport.send(http)?))
-            .and_then(|response| request.decode(&response));
+        let answer = redact::exchange(&self.transport, &request, &self.base, request.credentials());
 
         match answer {
             Ok(answer) => session.apply_refresh(answer, now),
@@ -1009,11 +1006,7 @@ impl<T: Transport, C: Clock> SessionClient<T, C> {
         endpoint: &E,
         credentials: &Credentials,
     ) -> Result<E::Output, Error> {
-        let request = endpoint.to_request(&self.base, credentials)?;
-
-        let response = self.transport.send(request)?;
-
-        endpoint.decode(&response)
+        redact::exchange(&self.transport, endpoint, &self.base, credentials)
     }
 
     /// Sends an endpoint that takes no credentials.

@@ -335,6 +335,14 @@ impl Endpoint for ModifyUser {
         json_body(&body)
     }
 
+    fn body_secrets(&self) -> Vec<&str> {
+        let change = self
+            .password_change
+            .iter()
+            .flat_map(|(old, new)| [old, new]);
+        change.chain(&self.reset).map(Password::expose).collect()
+    }
+
     fn decode<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<Map<String, Value>, Error> {
         decode::acknowledgement(response)
     }

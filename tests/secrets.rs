@@ -348,3 +348,157 @@ fn a_transport_sees_the_secret_only_in_its_header() {
     assert_secret_only_in_its_headers(&seen[0]);
     assert_eq!(seen[0].headers()[BEAUTH_TOKEN], BACKEND_TOKEN);
 }
+
+/// A server that repeats what it was sent: every header value in the error code, the message
+/// and (with `/` escaped, as some servers write JSON) another member, and the request body.
+fn echoing_server(
+    status: u16,
+) -> impl Fn(Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+    move |request| {
+        let said: Vec<&str> = request
+            .headers()
+            .values()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        let said = said.join(" ");
+        let body = json!({
+            "status": "error",
+            "code": said,
+            "message": format!("refused {said}"),
+            "escaped": said.replace('/', "\\/"),
+            "request": String::from_utf8_lossy(request.body()),
+        });
+        let body = serde_json::to_vec(&body).unwrap();
+        Ok(Response::builder().status(status).body(body).unwrap())
+    }
+}
+
+fn assert_redacted(err: &Error) {
+    assert_prints_no_secret(err);
+    let body = match err {
+        Error::Api(e) => e.body(),
+        Error::Decode(e) => e.body(),
+        other => panic!("expected an answer's error, got {other:?}"),
+    };
+    assert_no_secret(&body.text());
+    assert!(body.text().contains("[redacted]"), "{}", body.text());
+}
+
+#[test]
+fn an_error_answer_that_repeats_the_credentials_shows_them_redacted() {
+    for (credentials, secret, _, auth) in all_credentials() {
+        let client = Client::new(echoing_server(401), base(), credentials);
+
+        let err = client
+            .send(&RawRequest::new(Method::GET, "/x").auth(auth))
+            .unwrap_err();
+
+        assert_redacted(&err);
+        assert!(err.to_string().contains("[redacted]"), "{err}");
+        assert!(!err.to_string().contains(secret), "{err}");
+    }
+}
+
+#[test]
+fn a_decode_error_that_quotes_the_credentials_shows_them_redacted() {
+    let credentials = Credentials::backend_token(BACKEND_TOKEN).unwrap();
+    let echo = |request: Request<Vec<u8>>| -> Result<Response<Vec<u8>>, TransportError> {
+        let token = request.headers()[BEAUTH_TOKEN].to_str().unwrap().to_owned();
+        let body = json!({"status": "success", "task": token});
+        Ok(Response::new(serde_json::to_vec(&body).unwrap()))
+    };
+    let client = Client::new(echo, base(), credentials);
+
+    let err = client.send(&GetTask::new("t")).unwrap_err();
+
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_redacted(&err);
+    assert!(err.to_string().contains("[redacted]"), "{err}");
+}
+
+#[test]
+fn an_error_answer_that_repeats_a_secret_of_the_body_shows_it_redacted() {
+    use rockit_edge::api_keys::DeleteApiKey;
+    use rockit_edge::deployments::{CreateDeployment, OriginCredentials};
+    use rockit_edge::login::LoginWithPassword;
+    use rockit_edge::users::ModifyUser;
+
+    let mut origin = OriginCredentials::s3("AKIAEXAMPLE", "sk-Pz0o9Lq-secretkey");
+    origin
+        .extra
+        .insert("sessionToken".into(), json!("sx-Jj4Ug8Ff-session"));
+    let credentials = Credentials::backend_token(BACKEND_TOKEN).unwrap();
+    let client = Client::new(echoing_server(400), base(), credentials);
+    let cores = ["Pz0o9Lq", "Jj4Ug8Ff", "Vv2Kk7Mm", "Gg5Tt1Rr", "Bb8Nn3Cc"];
+
+    let errors = [
+        client.send(&CreateDeployment::new("cdn", "s3").credentials(origin)),
+        client
+            .send(&LoginWithPassword::new("jane", "pw-Vv2Kk7Mm-login"))
+            .map(drop)
+            .map(|_| Default::default()),
+        client.send(&ModifyUser::new("jane").change_password("pw-Gg5Tt1Rr-old", "pw-Bb8Nn3Cc-new")),
+        client.send(&DeleteApiKey::new(
+            Secret::new("ak-Vv2Kk7Mm-revoked").unwrap(),
+        )),
+    ];
+
+    for err in errors {
+        let err = err.unwrap_err();
+        assert_redacted(&err);
+        let printed = format!("{err} {err:?}");
+        for core in cores {
+            assert!(!printed.contains(core), "{core} shows in {printed}");
+        }
+    }
+}
+
+#[test]
+fn a_secret_cut_off_at_the_end_of_the_excerpt_does_not_show_its_start() {
+    use rockit_edge::error::BODY_EXCERPT_LIMIT;
+
+    let credentials = Credentials::backend_token(BACKEND_TOKEN).unwrap();
+    let echo = |request: Request<Vec<u8>>| -> Result<Response<Vec<u8>>, TransportError> {
+        let token = request.headers()[BEAUTH_TOKEN].to_str().unwrap();
+        // The excerpt ends six bytes into the token.
+        let mut body = vec![b'x'; BODY_EXCERPT_LIMIT - 6];
+        body.extend_from_slice(token.as_bytes());
+        Ok(Response::builder().status(500).body(body).unwrap())
+    };
+    let client = Client::new(echo, base(), credentials);
+
+    let Error::Api(err) = client.send(&GetTask::new("t")).unwrap_err() else {
+        panic!("expected an API error");
+    };
+
+    assert!(err.body().is_truncated());
+    let text = err.body().text();
+    assert!(
+        text.ends_with("xxx[redacted]"),
+        "{}",
+        &text[text.len() - 20..]
+    );
+    assert!(!text.contains(&BACKEND_TOKEN[..6]));
+    assert_eq!(
+        err.body().len(),
+        BODY_EXCERPT_LIMIT - 6 + BACKEND_TOKEN.len()
+    );
+}
+
+#[test]
+fn an_answer_that_repeats_nothing_secret_is_kept_as_it_came() {
+    let credentials = Credentials::backend_token(BACKEND_TOKEN).unwrap();
+    let answer = |_: Request<Vec<u8>>| -> Result<Response<Vec<u8>>, TransportError> {
+        let body = br#"{"status":"error","code":"no-such-task","message":"no task t"}"#;
+        Ok(Response::builder().status(404).body(body.to_vec()).unwrap())
+    };
+    let client = Client::new(answer, base(), credentials);
+
+    let Error::Api(err) = client.send(&GetTask::new("t")).unwrap_err() else {
+        panic!("expected an API error");
+    };
+
+    assert_eq!(err.message(), Some("no task t"));
+    assert_eq!(err.code().map(|c| c.as_str()), Some("no-such-task"));
+    assert!(!err.body().text().contains("[redacted]"));
+}
