@@ -37,21 +37,22 @@ impl Samples {
 
 /// Times each of `fs`: runs it in batches that last about `sample` each, in `samples` rounds
 /// in which the functions take their samples in turn, so that a machine that speeds up or
-/// slows down during the run affects all of them alike.
+/// slows down during the run affects all of them alike. Each round starts with the next
+/// function, so that none always follows the same one.
 pub fn time_in_turn(samples: usize, sample: Duration, fs: &mut [&mut dyn FnMut()]) -> Samples {
     let batches: Vec<u64> = fs.iter_mut().map(|f| batch_size(sample, f)).collect();
+    let n = fs.len();
     let rounds = (0..samples)
-        .map(|_| {
-            fs.iter_mut()
-                .zip(&batches)
-                .map(|(f, &batch)| {
-                    let start = Instant::now();
-                    for _ in 0..batch {
-                        f();
-                    }
-                    start.elapsed() / batch as u32
-                })
-                .collect()
+        .map(|round| {
+            let mut times = vec![Duration::ZERO; n];
+            for i in (0..n).map(|k| (round + k) % n) {
+                let start = Instant::now();
+                for _ in 0..batches[i] {
+                    fs[i]();
+                }
+                times[i] = start.elapsed() / batches[i] as u32;
+            }
+            times
         })
         .collect();
     Samples { rounds }

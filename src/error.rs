@@ -5,7 +5,7 @@ use std::fmt;
 
 use http::StatusCode;
 
-use crate::redact::Carried;
+use crate::redact::Forms;
 
 /// How many bytes of a response body an error keeps.
 pub const BODY_EXCERPT_LIMIT: usize = 4096;
@@ -49,7 +49,7 @@ impl Error {
     }
 
     /// Replaces the secrets a request carried wherever the server's words are kept.
-    pub(crate) fn redact(&mut self, carried: &Carried) {
+    pub(crate) fn redact(&mut self, carried: &Forms) {
         match self {
             Error::Api(e) => e.redact(carried),
             Error::Decode(e) => e.redact(carried),
@@ -228,7 +228,7 @@ impl ApiError {
         &self.body
     }
 
-    fn redact(&mut self, carried: &Carried) {
+    fn redact(&mut self, carried: &Forms) {
         if let Some(ErrorCode::Other(code)) = &self.code {
             if let Some(code) = carried.text(code) {
                 self.code = Some(ErrorCode::Other(code));
@@ -239,7 +239,7 @@ impl ApiError {
     }
 }
 
-fn redact_text(text: &mut Option<String>, carried: &Carried) {
+fn redact_text(text: &mut Option<String>, carried: &Forms) {
     if let Some(replaced) = text.as_deref().and_then(|t| carried.text(t)) {
         *text = Some(replaced);
     }
@@ -325,7 +325,7 @@ impl DecodeError {
         &self.body
     }
 
-    fn redact(&mut self, carried: &Carried) {
+    fn redact(&mut self, carried: &Forms) {
         if let Some(path) = carried.text(&self.path) {
             self.path = path;
         }
@@ -396,7 +396,7 @@ impl BodyExcerpt {
         self.truncated
     }
 
-    fn redact(&mut self, carried: &Carried) {
+    fn redact(&mut self, carried: &Forms) {
         if let Some(bytes) = carried.bytes(&self.bytes) {
             self.bytes = bytes;
         }

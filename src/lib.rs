@@ -15,9 +15,9 @@
 //! - with the `webhooks` feature, verification of the signed requests Edge sends to webhooks
 //!   (`webhooks`).
 //!
-//! Models keep what they do not type: unknown members stay in `extra`, unknown enumeration
-//! values in `Other`, so that decoding and encoding again gives back the same JSON. Where the
-//! reference does not show a wire shape, the choice made is listed in [`assumed`].
+//! Models keep what they do not type: unknown members stay in `extra` (an [`Extra`]), unknown
+//! enumeration values in `Other`, so that decoding and encoding again gives back the same JSON.
+//! Where the reference does not show a wire shape, the choice made is listed in [`assumed`].
 //!
 //! ```
 //! use rockit_edge::fake::FakeEdge;

@@ -35,57 +35,63 @@ pub(crate) fn exchange<T: Transport, E: Endpoint>(
     endpoint.decode(&response).map_err(|e| carried.redact(e))
 }
 
-/// The secrets of one request, each in the forms an answer may repeat it in.
+/// The secrets of one request. Noting them costs a copy of each; the forms an answer may
+/// repeat them in are worked out only for an error.
 #[derive(Debug, Default)]
 pub(crate) struct Carried {
-    /// Longest first, so that a secret that contains another is replaced whole.
-    forms: Vec<Vec<u8>>,
+    secrets: Vec<Vec<u8>>,
 }
 
 impl Carried {
     /// The values of the request's sensitive headers, and `body_secrets`.
     pub(crate) fn by<B>(request: &Request<B>, body_secrets: &[&str]) -> Self {
-        let mut carried = Carried::default();
-        for (name, value) in request.headers() {
-            if value.is_sensitive() || [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE].contains(name) {
-                carried.add(value.as_bytes());
-            }
-        }
-        for secret in body_secrets {
-            carried.add(secret.as_bytes());
-        }
-        carried
-            .forms
-            .sort_by_key(|form| std::cmp::Reverse(form.len()));
-        carried
-    }
-
-    /// Adds a secret as it is, and as JSON would escape it (`/` escaped too, as some
-    /// servers write it).
-    fn add(&mut self, secret: &[u8]) {
-        if secret.is_empty() {
-            return;
-        }
-        let mut forms = vec![secret.to_vec()];
-        if let Ok(text) = std::str::from_utf8(secret) {
-            let quoted = serde_json::to_string(text).unwrap_or_default();
-            let escaped = quoted.trim_matches('"');
-            forms.push(escaped.as_bytes().to_vec());
-            forms.push(escaped.replace('/', "\\/").into_bytes());
-        }
-        for form in forms {
-            if !self.forms.contains(&form) {
-                self.forms.push(form);
-            }
-        }
+        let headers = request.headers().iter().filter(|(name, value)| {
+            value.is_sensitive() || [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE].contains(name)
+        });
+        let secrets = headers
+            .map(|(_, value)| value.as_bytes())
+            .chain(body_secrets.iter().map(|secret| secret.as_bytes()))
+            .filter(|secret| !secret.is_empty())
+            .map(<[u8]>::to_vec)
+            .collect();
+        Carried { secrets }
     }
 
     /// `error` with every secret in its server-sent parts replaced by `[redacted]`.
     pub(crate) fn redact(&self, mut error: Error) -> Error {
-        if !self.forms.is_empty() {
-            error.redact(self);
+        if !self.secrets.is_empty() {
+            error.redact(&Forms::of(&self.secrets));
         }
         error
+    }
+}
+
+/// Secrets as an answer may repeat them: as they are, and as JSON would escape them (`/`
+/// escaped too, as some servers write it).
+pub(crate) struct Forms {
+    /// Longest first, so that a secret that contains another is replaced whole.
+    forms: Vec<Vec<u8>>,
+}
+
+impl Forms {
+    fn of(secrets: &[Vec<u8>]) -> Self {
+        let mut forms: Vec<Vec<u8>> = Vec::new();
+        let mut add = |form: Vec<u8>| {
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
+        };
+        for secret in secrets {
+            add(secret.clone());
+            if let Ok(text) = std::str::from_utf8(secret) {
+                let quoted = serde_json::to_string(text).unwrap_or_default();
+                let escaped = quoted.trim_matches('"');
+                add(escaped.as_bytes().to_vec());
+                add(escaped.replace('/', "\\/").into_bytes());
+            }
+        }
+        forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+        Forms { forms }
     }
 
     /// `text` with every secret replaced, or `None` when it holds none.
@@ -149,13 +155,13 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn carried(secrets: &[&str]) -> Carried {
-        Carried::by(&Request::new(()), secrets)
+    fn forms(secrets: &[&str]) -> Forms {
+        Forms::of(&Carried::by(&Request::new(()), secrets).secrets)
     }
 
     #[test]
     fn every_occurrence_of_every_form_is_replaced() {
-        let c = carried(&["s3/cr\"t"]);
+        let c = forms(&["s3/cr\"t"]);
         assert_eq!(
             c.text("a s3/cr\"t b s3/cr\"t").as_deref(),
             Some("a [redacted] b [redacted]")
@@ -169,7 +175,7 @@ mod tests {
 
     #[test]
     fn a_longer_secret_is_replaced_whole_before_one_inside_it() {
-        let c = carried(&["abcd", "xxabcdyy"]);
+        let c = forms(&["abcd", "xxabcdyy"]);
         assert_eq!(
             c.text("1 xxabcdyy 2 abcd").as_deref(),
             Some("1 [redacted] 2 [redacted]")
@@ -178,7 +184,7 @@ mod tests {
 
     #[test]
     fn a_cut_off_secret_start_leaves_the_excerpt() {
-        let c = carried(&["tok-123456"]);
+        let c = forms(&["tok-123456"]);
         assert_eq!(
             c.cut_tail(b"message tok-12").unwrap(),
             b"message [redacted]"
@@ -199,7 +205,7 @@ mod tests {
         request
             .headers_mut()
             .insert("x-plain", http::HeaderValue::from_static("visible"));
-        let c = Carried::by(&request, &[]);
+        let c = Forms::of(&Carried::by(&request, &[]).secrets);
         assert_eq!(
             c.text("hidden-key Bearer b-77 visible").as_deref(),
             Some("[redacted] [redacted] visible")

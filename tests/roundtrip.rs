@@ -512,7 +512,7 @@ fn extra_reads_and_compares_as_the_map_it_holds() {
     let mut extra = Extra::new();
     assert!(extra.is_empty());
     assert_eq!(extra, Extra::default());
-    assert_eq!(extra, Map::new());
+    assert_eq!(*extra, Map::new());
     assert_eq!(format!("{extra:?}"), format!("{:?}", Map::new()));
     assert_eq!(serde_json::to_value(&extra).unwrap(), json!({}));
 
@@ -521,7 +521,7 @@ fn extra_reads_and_compares_as_the_map_it_holds() {
     let mut map = Map::new();
     map.insert("retries".into(), json!(2));
     map.insert("queue".into(), json!("fast"));
-    assert_eq!(extra, map);
+    assert_eq!(*extra, map);
     assert_eq!(Extra::from(map.clone()), extra);
     assert_eq!(format!("{extra:?}"), format!("{map:?}"));
     assert_eq!(
@@ -547,6 +547,44 @@ fn extra_reads_and_compares_as_the_map_it_holds() {
     extra.remove("retries");
     assert_eq!(extra, Extra::new());
     assert_eq!(Extra::new(), extra);
+}
+
+#[test]
+fn extra_hashes_counts_and_converts_like_its_map() {
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
+
+    fn hash(value: &impl Hash) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        value.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    let mut emptied = Extra::new();
+    emptied.insert("a".into(), json!(1));
+    assert_eq!((emptied.len(), emptied.is_empty()), (1, false));
+    emptied.remove("a");
+    assert_eq!((emptied.len(), emptied.is_empty()), (0, true));
+    assert_eq!(hash(&emptied), hash(&Extra::new()));
+    assert_eq!(hash(&Extra::new()), hash(&Map::new()));
+
+    let extra: Extra = [("a".to_owned(), json!([1, 2]))].into_iter().collect();
+    assert_eq!(Value::from(extra.clone()), json!({"a": [1, 2]}));
+    assert_ne!(hash(&extra), hash(&Extra::new()));
+    let len: fn(&Extra) -> usize = Extra::len; // named as a path, as serde attributes do
+    assert_eq!(len(&extra), 1);
+}
+
+/// Neither a `Map` nor an `Extra` needs a type annotation to compare with a value whose type is
+/// inferred: this stops compiling if either gains a second `PartialEq`.
+#[test]
+fn maps_and_extras_compare_with_inferred_values() {
+    let map: Map<String, Value> = Map::new();
+    assert!(map == Default::default());
+    assert_eq!(map, serde_json::from_value(json!({})).unwrap());
+    let extra = Extra::new();
+    assert!(extra == Default::default());
+    assert_eq!(extra, serde_json::from_value(json!({})).unwrap());
 }
 
 #[test]
@@ -593,7 +631,7 @@ fn a_list_keeps_its_other_members_but_not_status() {
     let mut want = Map::new();
     want.insert("total".into(), json!(41));
     want.insert("someOther".into(), other);
-    assert_eq!(page.extra, want);
+    assert_eq!(*page.extra, want);
     assert!(!page.extra.contains_key("status"));
 }
 
