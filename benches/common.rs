@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The samples of several functions, taken in rounds: in each round every function takes one
@@ -86,5 +87,33 @@ pub fn settings() -> (usize, Duration) {
         (3, Duration::from_millis(10))
     } else {
         (41, Duration::from_millis(100))
+    }
+}
+
+/// Runs the rest of this benchmark on one CPU core: re-runs it under `taskset -c 0` and exits
+/// with its status, or goes on unpinned (saying so) where `taskset` is missing.
+///
+/// A client and the loopback server it talks to hand every request over between threads. With
+/// more than one core, the scheduler may keep one contender's threads on a core together and
+/// spread the other's, which changes their throughput two- or threefold, and the comparison
+/// with it; on one core both hand over alike.
+pub fn on_one_core() {
+    const PINNED: &str = "ROCKIT_EDGE_BENCH_PINNED";
+    if std::env::var_os(PINNED).is_some() {
+        println!("cpu_cores_used: 1");
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let status = Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(exe)
+        .args(std::env::args_os().skip(1))
+        .env(PINNED, "1")
+        .status();
+    match status {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(e) => eprintln!("cannot run taskset ({e}): running on every core, figures vary more"),
     }
 }

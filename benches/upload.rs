@@ -32,6 +32,7 @@ fn main() {
         child(&which);
         return;
     }
+    common::on_one_core();
 
     let size = if common::quick() {
         64 * MIB
