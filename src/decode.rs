@@ -148,6 +148,17 @@ fn locate_failure<T: ReadInto>(
     Some((track.path().to_string(), failure.to_string()))
 }
 
+/// For an answer that carries a secret (a fresh token, key or password): a decode error
+/// without any of the body.
+pub(crate) fn without_body(e: Error) -> Error {
+    match e {
+        Error::Decode(e) => {
+            DecodeError::new(e.status(), e.path().to_owned(), e.message().to_owned(), b"").into()
+        }
+        other => other,
+    }
+}
+
 /// Decodes a success answer whose body is only `{"status": "success", …}`, keeping the rest.
 pub(crate) fn acknowledgement<B: AsRef<[u8]>>(
     response: &Response<B>,

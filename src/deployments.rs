@@ -193,15 +193,27 @@ impl OriginCredentials {
     }
 }
 
-/// The secret access key of a deployment's credentials and the text of their other members,
-/// any of which may be a secret.
+/// The secret access key of a deployment's credentials and every text in their other members,
+/// at any depth, as any of them may be a secret (so a server's message that repeats one of
+/// them, secret or not, shows `[redacted]` in its place).
 fn credential_secrets(deployment: &Deployment) -> Vec<&str> {
-    let Some(credentials) = deployment.credentials.get() else {
-        return Vec::new();
-    };
-    let key = credentials.secret_access_key.get().map(SecretText::expose);
-    let others = credentials.extra.values().filter_map(Value::as_str);
-    key.into_iter().chain(others).collect()
+    fn texts<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+        match value {
+            Value::String(text) => out.push(text),
+            Value::Array(items) => items.iter().for_each(|item| texts(item, out)),
+            Value::Object(members) => members.values().for_each(|member| texts(member, out)),
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+    let mut secrets = Vec::new();
+    if let Some(credentials) = deployment.credentials.get() {
+        secrets.extend(credentials.secret_access_key.get().map(SecretText::expose));
+        credentials
+            .extra
+            .values()
+            .for_each(|v| texts(v, &mut secrets));
+    }
+    secrets
 }
 
 impl fmt::Debug for OriginCredentials {

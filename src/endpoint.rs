@@ -35,9 +35,11 @@ pub trait Endpoint {
         Ok(None)
     }
 
-    /// The secrets the body carries, such as a password. A client puts `[redacted]` in their
-    /// place, and in the place of the credentials' own secrets, in the message and body of an
-    /// error answer that repeats them.
+    /// The secrets the body carries, such as a password. A client ([`crate::Client`],
+    /// [`crate::session::SessionClient`]) puts `[redacted]` in their place, and in the place of
+    /// the values of the request's sensitive headers, in the code, message and body of an error
+    /// answer that repeats them. [`Endpoint::decode`] alone redacts nothing: it does not know
+    /// the request.
     fn body_secrets(&self) -> Vec<&str> {
         Vec::new()
     }

@@ -272,18 +272,19 @@ impl From<&TokenPair> for Credentials {
     }
 }
 
-/// Decodes a success body as a whole, without its `status`, into `T`.
+/// Decodes a success body as a whole, without its `status`, into `T`. The answers decoded so
+/// carry secrets (tokens, passwords), so a decode error keeps none of the body.
 pub(crate) fn decode_body<T: DeserializeOwned, B: AsRef<[u8]>>(
     response: &Response<B>,
 ) -> Result<T, Error> {
-    let members = Value::Object(decode::acknowledgement(response)?);
+    let members = Value::Object(decode::acknowledgement(response).map_err(decode::without_body)?);
     // Tracking the JSON path costs an allocation per member: only a failed decode pays it.
     T::deserialize(&members).map_err(|_| {
         let e = serde_path_to_error::deserialize::<_, T>(&members)
             .err()
             .map(|e| (e.path().to_string(), e.into_inner().to_string()));
         let (path, message) = e.unwrap_or_else(|| (".".into(), "cannot be decoded".into()));
-        DecodeError::new(response.status(), path, message, response.body().as_ref()).into()
+        DecodeError::new(response.status(), path, message, b"").into()
     })
 }
 

@@ -147,10 +147,7 @@ impl Endpoint for CreateOrganization {
         let scrubbed = |path: String, message: String| {
             Error::Decode(DecodeError::new(response.status(), path, message, b""))
         };
-        let mut extra = decode::acknowledgement(response).map_err(|e| match e {
-            Error::Decode(e) => scrubbed(e.path().to_owned(), e.message().to_owned()),
-            other => other,
-        })?;
+        let mut extra = decode::acknowledgement(response).map_err(decode::without_body)?;
         let initial_password = match extra.remove(ORGS_CREATE_PASSWORD_MEMBER) {
             None | Some(Value::Null) => None,
             Some(Value::String(text)) => Some(Password::new(text)),

@@ -9,6 +9,7 @@ use crate::auth::Auth;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, Query};
 use crate::error::{DecodeError, Error, InputError};
+use crate::secret::Password;
 
 /// A request described by hand.
 ///
@@ -28,6 +29,7 @@ pub struct RawRequest {
     path: String,
     params: Vec<(String, String)>,
     body: Option<Value>,
+    secrets: Vec<Password>,
     auth: Auth,
 }
 
@@ -40,6 +42,7 @@ impl RawRequest {
             path: path.into(),
             params: Vec::new(),
             body: None,
+            secrets: Vec::new(),
             auth: Auth::Backend,
         }
     }
@@ -53,6 +56,25 @@ impl RawRequest {
     /// Sets the JSON body.
     pub fn body(mut self, body: Value) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// Names a value of the body as a secret, such as a password: an error answer that
+    /// repeats it shows `[redacted]` in its place, as for the credentials.
+    ///
+    /// ```
+    /// use http::Method;
+    /// use rockit_edge::raw::RawRequest;
+    /// use rockit_edge::Endpoint;
+    /// use serde_json::json;
+    ///
+    /// let raw = RawRequest::new(Method::POST, "/be/v1/login")
+    ///     .body(json!({"username": "jane", "password": "s3cret-pw"}))
+    ///     .secret("s3cret-pw");
+    /// assert_eq!(raw.body_secrets(), ["s3cret-pw"]);
+    /// ```
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.secrets.push(Password::new(value.into()));
         self
     }
 
@@ -112,6 +134,10 @@ impl Endpoint for RawRequest {
             Some(body) => json_body(body),
             None => Ok(None),
         }
+    }
+
+    fn body_secrets(&self) -> Vec<&str> {
+        self.secrets.iter().map(Password::expose).collect()
     }
 
     fn auth(&self) -> Auth {

@@ -66,10 +66,11 @@ impl Carried {
     }
 }
 
-/// Secrets as an answer may repeat them: as they are, and as JSON would escape them (`/`
-/// escaped too, as some servers write it).
+/// Secrets in the forms an answer may repeat them in: as they are and trimmed; as JSON
+/// escapes them, also with `/` escaped; and as HTML escapes them. A form is also found where
+/// the answer writes some of its characters as JSON `\uXXXX` escapes, as Python, PHP and Go
+/// do for non-ASCII characters or `<`, `>` and `&`.
 pub(crate) struct Forms {
-    /// Longest first, so that a secret that contains another is replaced whole.
     forms: Vec<Vec<u8>>,
 }
 
@@ -77,44 +78,51 @@ impl Forms {
     fn of(secrets: &[Vec<u8>]) -> Self {
         let mut forms: Vec<Vec<u8>> = Vec::new();
         let mut add = |form: Vec<u8>| {
-            if !forms.contains(&form) {
+            if !form.is_empty() && !forms.contains(&form) {
                 forms.push(form);
             }
         };
         for secret in secrets {
             add(secret.clone());
-            if let Ok(text) = std::str::from_utf8(secret) {
-                let quoted = serde_json::to_string(text).unwrap_or_default();
-                let escaped = quoted.trim_matches('"');
-                add(escaped.as_bytes().to_vec());
-                add(escaped.replace('/', "\\/").into_bytes());
+            let Ok(text) = std::str::from_utf8(secret) else {
+                continue;
+            };
+            for text in [text, text.trim()] {
+                add(text.as_bytes().to_vec());
+                encoded(text)
+                    .into_iter()
+                    .for_each(|form| add(form.into_bytes()));
             }
         }
-        forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
         Forms { forms }
     }
 
-    /// `text` with every secret replaced, or `None` when it holds none.
+    /// `text` with every secret replaced, or `None` when it holds none. A text cut short by
+    /// the error (it ends with `…`) also loses the start of a secret just before the cut.
     pub(crate) fn text(&self, text: &str) -> Option<String> {
-        let replaced = self.bytes(text.as_bytes())?;
-        // Whole secrets out of valid UTF-8 leave valid UTF-8; a secret that is not UTF-8
-        // cannot have matched.
-        Some(String::from_utf8_lossy(&replaced).into_owned())
+        // Only forms that are text can be matched in text, or a byte of one could match inside
+        // a character.
+        let forms = self.forms.iter().filter(|f| std::str::from_utf8(f).is_ok());
+        let replaced = replace_all(text.as_bytes(), forms);
+        let current = replaced.as_deref().unwrap_or(text.as_bytes());
+        let cut = current
+            .strip_suffix("…".as_bytes())
+            .and_then(|head| self.cut_tail(head))
+            .map(|mut head| {
+                head.extend_from_slice("…".as_bytes());
+                head
+            });
+        // Whole secrets and whole characters out of UTF-8 leave UTF-8.
+        cut.or(replaced)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
     }
 
     /// `bytes` with every secret replaced, or `None` when they hold none.
     pub(crate) fn bytes(&self, bytes: &[u8]) -> Option<Vec<u8>> {
-        let mut out: Option<Vec<u8>> = None;
-        for form in &self.forms {
-            let current = out.as_deref().unwrap_or(bytes);
-            if let Some(replaced) = replace(current, form) {
-                out = Some(replaced);
-            }
-        }
-        out
+        replace_all(bytes, self.forms.iter())
     }
 
-    /// `bytes`, the start of a longer body, without a secret's start at its very end.
+    /// `bytes`, the start of a longer text, without a secret's start at its very end.
     pub(crate) fn cut_tail(&self, bytes: &[u8]) -> Option<Vec<u8>> {
         let fragment = self
             .forms
@@ -131,20 +139,131 @@ impl Forms {
     }
 }
 
-/// `haystack` with every `needle` replaced by [`REDACTED`], or `None` without one.
-fn replace(haystack: &[u8], needle: &[u8]) -> Option<Vec<u8>> {
-    let first = find(haystack, needle)?;
-    let mut out = Vec::with_capacity(haystack.len());
-    let mut rest = haystack;
-    let mut at = Some(first);
-    while let Some(i) = at {
-        out.extend_from_slice(&rest[..i]);
-        out.extend_from_slice(REDACTED.as_bytes());
-        rest = &rest[i + needle.len()..];
-        at = find(rest, needle);
+/// The escaped forms of `text`.
+fn encoded(text: &str) -> Vec<String> {
+    let quoted = serde_json::to_string(text).unwrap_or_default();
+    let json = quoted
+        .strip_prefix('"')
+        .and_then(|q| q.strip_suffix('"'))
+        .unwrap_or(&quoted);
+    let mut forms = vec![json.to_owned(), json.replace('/', "\\/")];
+    forms.push(map_chars(text, |c| {
+        let entity = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            _ => return None,
+        };
+        Some(entity.to_owned())
+    }));
+    forms
+}
+
+fn map_chars(text: &str, mut map: impl FnMut(char) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match map(c) {
+            Some(replacement) => out.push_str(&replacement),
+            None => out.push(c),
+        }
     }
-    out.extend_from_slice(rest);
+    out
+}
+
+/// `haystack` with every stretch covered by a match of any form replaced by [`REDACTED`], or
+/// `None` without a match. All matches are found in the original, so overlapping secrets go
+/// whole and a short secret cannot match inside a marker put in for another.
+fn replace_all<'f>(haystack: &[u8], forms: impl Iterator<Item = &'f Vec<u8>>) -> Option<Vec<u8>> {
+    let (decoded, origins) = decode_unicode_escapes(haystack);
+    let mut matches: Vec<(usize, usize)> = Vec::new();
+    for form in forms {
+        let mut from = 0;
+        while let Some(i) = find(&haystack[from..], form) {
+            matches.push((from + i, from + i + form.len()));
+            from += i + 1;
+        }
+        if let Some(decoded) = &decoded {
+            let mut from = 0;
+            while let Some(i) = find(&decoded[from..], form) {
+                let (start, end) = (from + i, from + i + form.len());
+                matches.push((origins[start].0, origins[end - 1].1));
+                from += i + 1;
+            }
+        }
+    }
+    if matches.is_empty() {
+        return None;
+    }
+    matches.sort_unstable();
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut done = 0;
+    let mut pending: Option<(usize, usize)> = None;
+    for (start, end) in matches {
+        match &mut pending {
+            Some((_, pending_end)) if start <= *pending_end => {
+                *pending_end = (*pending_end).max(end)
+            }
+            _ => {
+                if let Some((s, e)) = pending.replace((start, end)) {
+                    out.extend_from_slice(&haystack[done..s]);
+                    out.extend_from_slice(REDACTED.as_bytes());
+                    done = e;
+                }
+            }
+        }
+    }
+    if let Some((s, e)) = pending {
+        out.extend_from_slice(&haystack[done..s]);
+        out.extend_from_slice(REDACTED.as_bytes());
+        done = e;
+    }
+    out.extend_from_slice(&haystack[done..]);
     Some(out)
+}
+
+/// `bytes` with every JSON `\uXXXX` escape (a surrogate pair as one) written as the UTF-8 of
+/// its character, and for each byte of that the range of `bytes` it stands for; `None`
+/// without an escape.
+fn decode_unicode_escapes(bytes: &[u8]) -> (Option<Vec<u8>>, Vec<(usize, usize)>) {
+    fn unit(bytes: &[u8], at: usize) -> Option<u16> {
+        let digits = bytes.get(at..at + 6)?.strip_prefix(b"\\u")?;
+        u16::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+    }
+    if find(bytes, b"\\u").is_none() {
+        return (None, Vec::new());
+    }
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut origins = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped =
+            unit(bytes, i).and_then(|first| match char::decode_utf16([first]).next()?.ok() {
+                Some(c) => Some((c, 6)),
+                None => {
+                    let second = unit(bytes, i + 6)?;
+                    let c = char::decode_utf16([first, second]).next()?.ok()?;
+                    Some((c, 12))
+                }
+            });
+        match escaped {
+            Some((c, len)) => {
+                let mut utf8 = [0; 4];
+                for &b in c.encode_utf8(&mut utf8).as_bytes() {
+                    decoded.push(b);
+                    origins.push((i, i + len));
+                }
+                i += len;
+            }
+            None => {
+                decoded.push(bytes[i]);
+                origins.push((i, i + 1));
+                i += 1;
+            }
+        }
+    }
+    (Some(decoded), origins)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

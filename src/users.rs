@@ -598,16 +598,7 @@ pub(crate) fn secret_member<B: AsRef<[u8]>>(
     response: &Response<B>,
     member: &'static str,
 ) -> Result<(Secret, Extra), Error> {
-    let scrub = |e: Error| match e {
-        Error::Decode(e) => Error::Decode(DecodeError::new(
-            e.status(),
-            e.path().to_owned(),
-            e.message().to_owned(),
-            b"",
-        )),
-        other => other,
-    };
-    let envelope = decode::envelope::<String, B>(response, member).map_err(scrub)?;
+    let envelope = decode::envelope::<String, B>(response, member).map_err(decode::without_body)?;
     let key = Secret::new(&envelope.value).map_err(|e| {
         Error::Decode(DecodeError::new(
             response.status(),
