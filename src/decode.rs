@@ -12,7 +12,9 @@ use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::Deserializer;
 use serde_json::{Map, Value};
 
-use crate::assumed::{ERROR_CODE_MEMBERS, ERROR_MESSAGE_MEMBERS, ERROR_STATUS};
+use crate::assumed::{
+    ERROR_CODE_MEMBERS, ERROR_MESSAGE_MEMBERS, ERROR_NESTED_MEMBERS, ERROR_STATUS,
+};
 use crate::error::{ApiError, BodyExcerpt, DecodeError, Error, ErrorCode};
 use crate::model::{Extra, ReadInto};
 
@@ -186,13 +188,30 @@ fn reported_status(body: &[u8]) -> Option<String> {
 pub fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
     let body = strip_bom(body);
     let (code, message) = match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => (error_code(&map), first_string(&map, ERROR_MESSAGE_MEMBERS)),
+        Ok(Value::Object(map)) => {
+            let nested = nested_error(&map);
+            let code = error_code(&map).or_else(|| nested.and_then(error_code));
+            let message = first_string(&map, ERROR_MESSAGE_MEMBERS)
+                .or_else(|| nested.and_then(|n| first_string(n, ERROR_MESSAGE_MEMBERS)));
+            (code, message)
+        }
         Ok(Value::String(text)) => (None, text_message(&text)),
         Ok(_) => (None, None),
         Err(_) if is_text(headers, body) => (None, text_message(&String::from_utf8_lossy(body))),
         Err(_) => (None, None),
     };
     ApiError::new(status, code, message, BodyExcerpt::new(body))
+}
+
+/// The object an error body nests its details in, such as `{"error": {"code": …}}`.
+fn nested_error(map: &Map<String, Value>) -> Option<&Map<String, Value>> {
+    ERROR_NESTED_MEMBERS
+        .iter()
+        .find_map(|member| match map.get(*member)? {
+            Value::Object(inner) => Some(inner),
+            Value::Array(items) => items.iter().find_map(Value::as_object),
+            _ => None,
+        })
 }
 
 fn error_code(map: &Map<String, Value>) -> Option<ErrorCode> {

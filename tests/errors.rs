@@ -304,6 +304,44 @@ fn api_error_reads_any_body_without_a_decoder() {
     assert_eq!(err.message(), Some("tasks.read is missing"));
 }
 
+#[test]
+fn an_error_body_may_nest_its_code_and_message() {
+    let headers = HeaderMap::new();
+    let read = |body: &str| {
+        let err = api_error(StatusCode::NOT_FOUND, &headers, body.as_bytes());
+        (
+            err.code().map(|c| c.as_str().to_owned()),
+            err.message().map(str::to_owned),
+        )
+    };
+    let both = |code: &str, message: &str| (Some(code.to_owned()), Some(message.to_owned()));
+
+    // As many HTTP APIs write it, numeric code and all.
+    assert_eq!(
+        read(r#"{"error":{"code":404,"status":"NOT_FOUND","message":"no task t"}}"#),
+        both("NOT_FOUND", "no task t")
+    );
+    assert_eq!(
+        read(r#"{"status":"error","error":{"code":"no-such-task","message":"no task t"}}"#),
+        both("no-such-task", "no task t")
+    );
+    // JSON:API's list of errors: the first object counts.
+    assert_eq!(
+        read(r#"{"errors":[7,{"code":"no-such-task","description":"no task t"},{"code":"x"}]}"#),
+        both("no-such-task", "no task t")
+    );
+    // The top level wins over what is nested, each for its own part.
+    assert_eq!(
+        read(r#"{"code":"top","error":{"code":"inner","message":"inner message"}}"#),
+        both("top", "inner message")
+    );
+    // A flat `error` string is still the code.
+    assert_eq!(read(r#"{"error":"flat","message":"m"}"#), both("flat", "m"));
+    // Nothing to read.
+    assert_eq!(read(r#"{"error":{"details":[]}}"#), (None, None));
+    assert_eq!(read(r#"{"errors":[]}"#), (None, None));
+}
+
 struct DecodeCase {
     body: String,
     path: &'static str,
