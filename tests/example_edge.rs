@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::edge::{edge, run, stderr, stdout};
+use common::edge::{edge, json, run, stderr, stdout};
 
 const REFERENCE_TASK: &str = "ExampleOrg-sushi-0003-1739273968-dltar";
 
@@ -192,6 +192,19 @@ fn tasks_watch_of_an_unknown_task_exits_1_with_the_404() {
 }
 
 #[test]
+fn options_end_at_a_double_dash() {
+    let plain = json(&run(&["tasks", "show", "--json", REFERENCE_TASK]));
+    let dashed = json(&run(&["tasks", "show", "--json", "--", REFERENCE_TASK]));
+    assert_eq!(dashed, plain);
+    assert_eq!(plain["name"], REFERENCE_TASK);
+
+    // `--json` after `--` is the name of a task, which the fake does not have.
+    let out = run(&["tasks", "show", "--", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no such task"), "{}", stderr(&out));
+}
+
+#[test]
 fn usage_errors_exit_2_and_say_what_is_wrong() {
     for (args, says) in [
         (&[][..], "missing a command"),
@@ -221,6 +234,13 @@ fn usage_errors_exit_2_and_say_what_is_wrong() {
         ),
         (&["tasks", "watch"][..], "missing a task name"),
         (&["tasks", "watch", "a_b", ".."][..], "invalid task name"),
+        (&["tasks", "list", "--app", ""][..], "--app needs a value"),
+        (&["tasks", "list", "--app="][..], "--app needs a value"),
+        // After `--`, a word is positional even when it looks like an option.
+        (
+            &["tasks", "list", "--", "--json"][..],
+            "unexpected argument `--json`",
+        ),
     ] {
         let out = run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

@@ -1,5 +1,5 @@
 //! A small argument reader: positional words and `--name value` options, with errors that say
-//! what is wrong.
+//! what is wrong. After `--`, every word is positional, even one that starts with `--`.
 
 use std::fmt;
 
@@ -22,22 +22,42 @@ impl fmt::Display for UsageError {
 /// The words of the command line not yet used.
 pub struct Args {
     words: Vec<Option<String>>,
+    /// Where the words after `--` start; options are looked for only before.
+    literal: usize,
     /// The options already taken, to tell a repeated option from an unknown one.
     taken: Vec<String>,
 }
 
 impl Args {
     pub fn new(words: impl Iterator<Item = String>) -> Self {
+        let mut words: Vec<Option<String>> = words.map(Some).collect();
+        let literal = match words.iter().position(|w| w.as_deref() == Some("--")) {
+            Some(end_of_options) => {
+                words.remove(end_of_options);
+                end_of_options
+            }
+            None => words.len(),
+        };
         Args {
-            words: words.map(Some).collect(),
+            words,
+            literal,
             taken: Vec::new(),
         }
+    }
+
+    /// The words that may still hold options.
+    fn options(&mut self) -> &mut [Option<String>] {
+        &mut self.words[..self.literal]
     }
 
     /// Removes `--name` if it is present.
     pub fn take_flag(&mut self, name: &str) -> bool {
         self.taken.push(name.to_owned());
-        match self.words.iter().position(|w| w.as_deref() == Some(name)) {
+        match self
+            .options()
+            .iter()
+            .position(|w| w.as_deref() == Some(name))
+        {
             Some(i) => {
                 self.words[i] = None;
                 true
@@ -46,24 +66,34 @@ impl Args {
         }
     }
 
-    /// Removes `--name VALUE` (or `--name=VALUE`) and returns the value.
+    /// Removes `--name VALUE` (or `--name=VALUE`) and returns the value, which may not be
+    /// empty.
     pub fn take_option(&mut self, name: &str) -> Result<Option<String>, UsageError> {
         self.taken.push(name.to_owned());
         let prefix = format!("{name}=");
-        for i in 0..self.words.len() {
+        let needs_value = || UsageError::new(format!("{name} needs a value"));
+        for i in 0..self.literal {
             let Some(word) = self.words[i].as_deref() else {
                 continue;
             };
-            if let Some(value) = word.strip_prefix(&prefix) {
+            let value = if let Some(value) = word.strip_prefix(&prefix) {
                 let value = value.to_owned();
                 self.words[i] = None;
-                return Ok(Some(value));
-            }
-            if word == name {
+                Some(value)
+            } else if word == name {
                 self.words[i] = None;
-                return match self.words.get_mut(i + 1).and_then(Option::take) {
-                    Some(value) if !value.starts_with("--") => Ok(Some(value)),
-                    _ => Err(UsageError::new(format!("{name} needs a value"))),
+                let next = self.options().get_mut(i + 1).and_then(Option::take);
+                Some(
+                    next.filter(|v| !v.starts_with("--"))
+                        .ok_or_else(needs_value)?,
+                )
+            } else {
+                None
+            };
+            if let Some(value) = value {
+                return match value.is_empty() {
+                    true => Err(needs_value()),
+                    false => Ok(Some(value)),
                 };
             }
         }
@@ -93,17 +123,24 @@ impl Args {
 
     /// Removes the next positional word, which names `what`.
     pub fn command(&mut self, what: &str) -> Result<String, UsageError> {
+        let literal = self.literal;
         self.words
             .iter_mut()
-            .find(|w| w.as_deref().is_some_and(|w| !w.starts_with("--")))
-            .and_then(Option::take)
+            .enumerate()
+            .find(|(i, w)| {
+                w.as_deref()
+                    .is_some_and(|w| *i >= literal || !w.starts_with("--"))
+            })
+            .and_then(|(_, w)| w.take())
             .ok_or_else(|| UsageError::new(format!("missing {what}")))
     }
 
     /// Fails if any word was not used.
     pub fn finish(self) -> Result<(), UsageError> {
-        match self.words.into_iter().flatten().next() {
-            Some(word) if word.starts_with("--") => {
+        let literal = self.literal;
+        let mut left = self.words.into_iter().enumerate();
+        match left.find_map(|(i, w)| Some((i, w?))) {
+            Some((i, word)) if i < literal && word.starts_with("--") => {
                 let name = word.split('=').next().unwrap_or(&word);
                 if self.taken.iter().any(|taken| taken == name) {
                     Err(UsageError::new(format!("`{name}` is given more than once")))
@@ -111,7 +148,7 @@ impl Args {
                     Err(UsageError::new(format!("unknown option `{word}`")))
                 }
             }
-            Some(word) => Err(UsageError::new(format!("unexpected argument `{word}`"))),
+            Some((_, word)) => Err(UsageError::new(format!("unexpected argument `{word}`"))),
             None => Ok(()),
         }
     }

@@ -96,6 +96,8 @@ commands:
   orgs create NAME [--email E] [--public-key PEM_FILE] [--show-secrets] [--json]
   orgs delete NAME [--prune] [--json]
 
+Options may come anywhere after the command; after `--`, every word is positional.
+
 environment:
   ROCKIT_EDGE_URL      server to use; without it, the embedded fake server
   ROCKIT_EDGE_TOKEN    backend auth token, or:
