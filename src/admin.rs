@@ -310,6 +310,7 @@ impl Endpoint for GetVersions {
 }
 
 model! {
+    secret
     /// The answer to [`CreateOrg`].
     ///
     /// Older servers return the primary administrator's initial password; newer ones e-mail

@@ -8,6 +8,8 @@
 //! key in the body instead (see [`API_KEYS_DELETE_MEMBER`]), and the path form remains
 //! available as a [`crate::raw::RawRequest`].
 
+use std::fmt;
+
 use http::{Method, Response};
 use serde_json::{Map, Value};
 
@@ -18,7 +20,7 @@ use crate::auth::Credentials;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint};
 use crate::error::{Error, InputError};
-use crate::model::Extra;
+use crate::model::{Extra, ValuesHidden};
 use crate::names::NamePattern;
 use crate::secret::Secret;
 use crate::users::secret_member;
@@ -66,12 +68,21 @@ impl CreateApiKey {
 }
 
 /// An API key just created.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CreatedApiKey {
     /// The key. `Debug` does not show it.
     pub api_key: Secret,
-    /// The answer's other members, except `status`.
+    /// The answer's other members, except `status`. `Debug` shows their names only.
     pub extra: Extra,
+}
+
+impl fmt::Debug for CreatedApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreatedApiKey")
+            .field("api_key", &self.api_key)
+            .field("extra", &ValuesHidden(&self.extra))
+            .finish()
+    }
 }
 
 impl CreatedApiKey {

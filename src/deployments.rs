@@ -22,8 +22,7 @@ use crate::assumed::deployments as assumed;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{Error, InputError};
-use crate::model::Extra;
-use crate::model::{model, open_enum, Field};
+use crate::model::{model, open_enum, Extra, Field, ValuesHidden};
 use crate::names::NamePattern;
 use crate::page::{list_request, ListParams, Page};
 use crate::tasks::Timestamp;
@@ -218,24 +217,10 @@ fn credential_secrets(deployment: &Deployment) -> Vec<&str> {
 
 impl fmt::Debug for OriginCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Redacted;
-        impl fmt::Debug for Redacted {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("[redacted]")
-            }
-        }
-        struct Names<'a>(&'a Map<String, Value>);
-        impl fmt::Debug for Names<'_> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_map()
-                    .entries(self.0.keys().map(|k| (k, Redacted)))
-                    .finish()
-            }
-        }
         f.debug_struct("OriginCredentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &self.secret_access_key)
-            .field("extra", &Names(&self.extra))
+            .field("extra", &ValuesHidden(&self.extra))
             .finish()
     }
 }

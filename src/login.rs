@@ -102,6 +102,7 @@ fn lifetime(seconds: &crate::Field<u64>, default: Duration) -> Duration {
 }
 
 model! {
+    secret
     /// The answer to [`Login`]: a session token and what the user may do.
     pub struct Session {
         /// The session token, for [`Authenticate`].
@@ -132,6 +133,7 @@ impl From<&Session> for Credentials {
 }
 
 model! {
+    secret
     /// The answer to [`Authenticate`]: a short-lived auth token.
     pub struct AuthToken {
         /// The auth token, sent as `x-rockit-beauth-token`.
@@ -191,6 +193,7 @@ impl LinkedOrg {
 }
 
 model! {
+    secret
     /// The answer to [`LoginWithPassword`]: the user's organisations and a token to pick one
     /// with [`LoginToOrg`].
     pub struct OrgSelection {
@@ -231,6 +234,7 @@ impl From<&OrgSelection> for Credentials {
 }
 
 model! {
+    secret
     /// The answer to [`LoginToOrg`] and [`Refresh`]: an access token and a refresh token.
     pub struct TokenPair {
         /// The access token, sent as `x-rockit-beauth-token`.

@@ -267,6 +267,23 @@ impl<'de> Deserialize<'de> for Extra {
     }
 }
 
+/// Shows the names of an [`Extra`]'s members, each with `[redacted]` for its value.
+pub(crate) struct ValuesHidden<'a>(pub &'a Extra);
+
+impl fmt::Debug for ValuesHidden<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Redacted;
+        impl fmt::Debug for Redacted {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("[redacted]")
+            }
+        }
+        f.debug_map()
+            .entries(self.0.keys().map(|name| (name, Redacted)))
+            .finish()
+    }
+}
+
 /// A value that can be decoded straight into a place its caller owns.
 ///
 /// A model is large, and returning it through every layer of a decoder moves it each time;
@@ -295,9 +312,25 @@ impl ReadInto for String {}
 /// does not show it.
 ///
 /// The generated `Deserialize` matches member names without allocating and refuses duplicate
-/// members; `Serialize` writes the typed members in order, then `extra`.
+/// members; `Serialize` writes the typed members in order, then `extra`. A model written
+/// `secret pub struct …` is an answer that carries secrets: its `Debug` shows the names of its
+/// `extra` members but not their values, any of which may be a secret the crate does not know.
 macro_rules! model {
     (
+        secret
+        $(#[$meta:meta])*
+        pub struct $name:ident { $($body:tt)* }
+    ) => {
+        $crate::model::model!(@define [names] $(#[$meta])* pub struct $name { $($body)* });
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident { $($body:tt)* }
+    ) => {
+        $crate::model::model!(@define [values] $(#[$meta])* pub struct $name { $($body)* });
+    };
+    (
+        @define [$extra_debug:ident]
         $(#[$meta:meta])*
         pub struct $name:ident {
             $(
@@ -307,7 +340,7 @@ macro_rules! model {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, PartialEq)]
         pub struct $name {
             $(
                 $(#[$field_meta])*
@@ -320,6 +353,15 @@ macro_rules! model {
         impl $name {
             /// The wire names of the typed members.
             pub const MEMBERS: &'static [&'static str] = &[$($wire),*];
+        }
+
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $( .field(stringify!($field), &self.$field) )*
+                    .field("extra", &$crate::model::model!(@extra_debug $extra_debug self.extra))
+                    .finish()
+            }
         }
 
         impl ::serde::Serialize for $name {
@@ -444,6 +486,9 @@ macro_rules! model {
             }
         }
     };
+
+    (@extra_debug values $extra:expr) => { &$extra };
+    (@extra_debug names $extra:expr) => { $crate::model::ValuesHidden(&$extra) };
 
     (@type required $ty:ty) => { $ty };
     (@type optional $ty:ty) => { $crate::model::Field<$ty> };

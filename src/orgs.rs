@@ -5,6 +5,8 @@
 //!
 //! Both take a backend auth token of an administrator; API keys are refused.
 
+use std::fmt;
+
 use http::{Method, Response};
 use serde_json::{Map, Value};
 
@@ -15,7 +17,7 @@ use crate::auth::Auth;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{DecodeError, Error, InputError};
-use crate::model::Extra;
+use crate::model::{Extra, ValuesHidden};
 use crate::names::NamePattern;
 use crate::users::{check_email, Password};
 
@@ -101,15 +103,25 @@ impl CreateOrganization {
 }
 
 /// An organisation just created.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CreatedOrganization {
     /// The organisation's name, as it was asked for.
     pub org_name: String,
     /// The first administrator's initial password, when the answer carries one (see
     /// [`ORGS_CREATE_PASSWORD_MEMBER`]). `Debug` does not show it.
     pub initial_password: Option<Password>,
-    /// The answer's other members, except `status`.
+    /// The answer's other members, except `status`. `Debug` shows their names only.
     pub extra: Extra,
+}
+
+impl fmt::Debug for CreatedOrganization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreatedOrganization")
+            .field("org_name", &self.org_name)
+            .field("initial_password", &self.initial_password)
+            .field("extra", &ValuesHidden(&self.extra))
+            .finish()
+    }
 }
 
 impl Endpoint for CreateOrganization {

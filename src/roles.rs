@@ -23,8 +23,7 @@ use crate::assumed::roles::{ROLES_GET_MEMBER, ROLES_LIST_MEMBER, ROLES_PERMISSIO
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{Error, InputError};
-use crate::model::Extra;
-use crate::model::{open_enum, Field};
+use crate::model::{open_enum, Extra, Field};
 use crate::page::{list_request, ListParams, Page};
 
 const ROLES: &str = "/be/v1/roles";

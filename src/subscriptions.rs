@@ -148,6 +148,7 @@ impl Subscription {
 }
 
 model! {
+    secret
     /// The answer to [`Subscribe`].
     pub struct Subscribed {
         /// The secret that verifies the token of the webhook's requests.

@@ -7,6 +7,8 @@
 //! - `DELETE /be/v1/users/{username}`: [`DeleteUser`]
 //! - `POST /be/v1/users`: [`CreateUser`], [`CreateMachineUser`]
 
+use std::fmt;
+
 use http::{Method, Response};
 use serde_json::{Map, Value};
 
@@ -17,8 +19,7 @@ use crate::auth::Credentials;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
 use crate::error::{DecodeError, Error, InputError};
-use crate::model::Extra;
-use crate::model::{model, Field};
+use crate::model::{model, Extra, Field, ValuesHidden};
 use crate::names::NamePattern;
 use crate::page::{list_request, ListParams, Page};
 use crate::secret::Secret;
@@ -543,14 +544,24 @@ impl CreateMachineUser {
 }
 
 /// A machine user just created, with its API key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CreatedMachineUser {
     /// The machine user's name, as it was asked for.
     pub username: String,
     /// Its API key. `Debug` does not show it.
     pub api_key: Secret,
-    /// The answer's other members, except `status`.
+    /// The answer's other members, except `status`. `Debug` shows their names only.
     pub extra: Extra,
+}
+
+impl fmt::Debug for CreatedMachineUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreatedMachineUser")
+            .field("username", &self.username)
+            .field("api_key", &self.api_key)
+            .field("extra", &ValuesHidden(&self.extra))
+            .finish()
+    }
 }
 
 impl CreatedMachineUser {

@@ -55,8 +55,7 @@ use sha2::{Digest, Sha256};
 use crate::assumed::subscriptions::{
     SUBSCRIPTIONS_WEBHOOK_ALGORITHM, SUBSCRIPTIONS_WEBHOOK_BODY_CLAIM,
 };
-use crate::model::Extra;
-use crate::model::{model, Field};
+use crate::model::{model, Extra, Field};
 use crate::secret::Secret;
 pub use crate::subscriptions::{WebhookEvent, WEBHOOK_TOKEN_HEADER};
 

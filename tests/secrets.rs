@@ -502,3 +502,84 @@ fn an_answer_that_repeats_nothing_secret_is_kept_as_it_came() {
     assert_eq!(err.code().map(|c| c.as_str()), Some("no-such-task"));
     assert!(!err.body().text().contains("[redacted]"));
 }
+
+/// A member a future server might add to an answer that carries secrets.
+const FUTURE_SECRET: &str = "ft-Rc0ffeeJm-future";
+
+fn assert_extra_name_only(printed: String) {
+    assert!(printed.contains("futureToken"), "{printed}");
+    assert!(printed.contains("[redacted]"), "{printed}");
+    assert_no_secret(&printed);
+}
+
+#[test]
+fn answers_that_carry_secrets_print_the_names_of_unknown_members_only() {
+    use rockit_edge::admin::CreatedOrg;
+    use rockit_edge::login::{AuthToken, OrgSelection, Session, TokenPair};
+    use rockit_edge::subscriptions::Subscribed;
+
+    let with_future = |known: serde_json::Value| {
+        let mut body = known;
+        body["futureToken"] = json!(FUTURE_SECRET);
+        body
+    };
+    let debug = |value: &dyn std::fmt::Debug| format!("{value:?} {value:#?}");
+
+    let session: Session =
+        serde_json::from_value(with_future(json!({"sessionToken": "s"}))).unwrap();
+    let auth: AuthToken = serde_json::from_value(with_future(json!({"authToken": "a"}))).unwrap();
+    let selection: OrgSelection =
+        serde_json::from_value(with_future(json!({"orgSelectionToken": "o"}))).unwrap();
+    let pair: TokenPair = serde_json::from_value(with_future(
+        json!({"accessToken": "a", "refreshToken": "r"}),
+    ))
+    .unwrap();
+    let subscribed: Subscribed =
+        serde_json::from_value(with_future(json!({"secret": "w"}))).unwrap();
+    let org: CreatedOrg = serde_json::from_value(with_future(json!({"orgName": "o"}))).unwrap();
+    for printed in [
+        debug(&session),
+        debug(&auth),
+        debug(&selection),
+        debug(&pair),
+        debug(&subscribed),
+        debug(&org),
+    ] {
+        assert_extra_name_only(printed);
+    }
+    // The value is kept all the same.
+    assert_eq!(session.extra["futureToken"], FUTURE_SECRET);
+}
+
+#[test]
+fn created_keys_users_and_organisations_print_the_names_of_unknown_members_only() {
+    use rockit_edge::api_keys::CreateApiKey;
+    use rockit_edge::orgs::CreateOrganization;
+    use rockit_edge::users::CreateMachineUser;
+
+    let body = json!({"status": "success", "apiKey": "k-1", "futureToken": FUTURE_SECRET});
+    let answer = Response::new(serde_json::to_vec(&body).unwrap());
+
+    let key = CreateApiKey::new().decode(&answer).unwrap();
+    let user = CreateMachineUser::new("bot", "Bot")
+        .decode(&answer)
+        .unwrap();
+    let org = CreateOrganization::new("NewOrg").decode(&answer).unwrap();
+
+    assert_extra_name_only(format!("{key:?}"));
+    assert_extra_name_only(format!("{user:#?}"));
+    assert_extra_name_only(format!("{org:?}"));
+    assert_eq!(org.extra["futureToken"], FUTURE_SECRET);
+}
+
+#[test]
+fn other_models_print_their_unknown_members_whole() {
+    let mut body: serde_json::Value =
+        serde_json::from_slice(include_bytes!("fixtures/tasks_get_200.json")).unwrap();
+    body["task"]["queue"] = json!("fast-lane");
+    let task = GetTask::new("t")
+        .decode(&Response::new(serde_json::to_vec(&body).unwrap()))
+        .unwrap();
+
+    assert!(format!("{task:?}").contains(r#"extra: {"queue": String("fast-lane")}"#));
+}

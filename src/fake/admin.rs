@@ -31,8 +31,7 @@ use crate::assumed::admin::{
 };
 use crate::auth::{Credentials, ADMIN_TOKEN};
 use crate::login::Password;
-use crate::model::Extra;
-use crate::model::Field;
+use crate::model::{Extra, Field};
 use crate::names::NamePattern;
 
 /// The current prefix of ping, test task and versions.

@@ -30,8 +30,7 @@ use super::{success, Answer, Call, Failure, FakeEdge, Params, State};
 use crate::apps::{App, AppChanges, AppDeployment, NewApp, Patch, DEFAULT_MAX_BUILDS, FIELDS};
 use crate::assumed;
 use crate::assumed::apps::{APPS_EXISTS_CODE, APPS_LIST_MEMBER, APPS_MEMBER};
-use crate::model::Extra;
-use crate::model::Field;
+use crate::model::{Extra, Field};
 use crate::names::NamePattern;
 use crate::tasks::Timestamp;
 

@@ -49,8 +49,7 @@ use crate::login::{
     AUTH_TOKEN_LIFETIME, ORG_SELECTION_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME,
     SESSION_TOKEN_LIFETIME,
 };
-use crate::model::Extra;
-use crate::model::Field;
+use crate::model::{Extra, Field};
 use crate::names::NamePattern;
 use crate::secret::Secret;
 use crate::session::{Clock, ManualClock};

@@ -24,8 +24,7 @@ use serde_json::{Map, Value};
 use super::users::{acknowledged, object, page, path_name, required_text, ALREADY_EXISTS};
 use super::{success, Answer, Call, Failure, FakeEdge, Params, State};
 use crate::assumed::roles::{ROLES_GET_MEMBER, ROLES_LIST_MEMBER, ROLES_PERMISSIONS_MEMBER};
-use crate::model::Extra;
-use crate::model::Field;
+use crate::model::{Extra, Field};
 use crate::roles::{check_role_name, Permissions, Resource, Role, ADMINISTRATORS, NAME_MEMBER};
 
 /// The path of the role resource.

@@ -26,8 +26,7 @@ use crate::assumed::subscriptions::{
     SUBSCRIPTIONS_EVENTS_MEMBER, SUBSCRIPTIONS_ITEM_MEMBER, SUBSCRIPTIONS_LIST_MEMBER,
     SUBSCRIPTIONS_NAME_MEMBER, SUBSCRIPTIONS_SLACK_MEMBER, SUBSCRIPTIONS_WEBHOOK_MEMBER,
 };
-use crate::model::Extra;
-use crate::model::Field;
+use crate::model::{Extra, Field};
 use crate::secret::Secret;
 use crate::subscriptions::{Event, EventFilter, EventType, Subscribed, Subscription, Target};
 

@@ -20,8 +20,7 @@ use crate::assumed::triggers::{
     TRIGGER_ANSWER_TASK_MEMBER, TRIGGER_APP_MEMBER, TRIGGER_KIND_MEMBER, TRIGGER_PROCESS_TRACES,
     TRIGGER_RETRY_TASK, TRIGGER_TASK_MEMBER,
 };
-use crate::model::Extra;
-use crate::model::Field;
+use crate::model::{Extra, Field};
 use crate::names::NamePattern;
 use crate::subscriptions::Event;
 use crate::tasks::{Steps, Task, TaskStatus, TaskType, Timestamp};

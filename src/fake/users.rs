@@ -30,8 +30,7 @@ use crate::assumed::users::{
     USERS_GET_MEMBER, USERS_LIST_MEMBER, USERS_MACHINE_KEY_MEMBER, USERS_PATCH_TARGET,
 };
 use crate::decode::SUCCESS;
-use crate::model::Extra;
-use crate::model::Field;
+use crate::model::{Extra, Field};
 use crate::names::NamePattern;
 use crate::roles::ADMINISTRATORS;
 use crate::users::{check_email, check_text, User};

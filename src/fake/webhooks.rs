@@ -13,8 +13,7 @@ use http::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 use http::{Method, Request};
 
 use super::{FakeEdge, State, VALID_ORG_NAME};
-use crate::model::Extra;
-use crate::model::Field;
+use crate::model::{Extra, Field};
 use crate::subscriptions::{Event, EventType, WebhookEvent};
 use crate::tasks::Task;
 
