@@ -15,7 +15,10 @@ use rockit_edge::login::Password;
 use rockit_edge::{BaseUrl, Client, Credentials, Endpoint, Extra, Field, TransportError};
 use serde_json::{json, Value};
 
-use common::{fixture, fixture_answer as answer, gw_base as base, input_error};
+use common::strategies::{field, non_null_json_leaf, untyped_extra};
+use common::{
+    fixture, fixture_answer as answer, gw_base as base, input_error, round_trip, survives,
+};
 
 fn admin() -> Credentials {
     Credentials::admin_token("adm-t0k").unwrap()
@@ -287,45 +290,19 @@ fn fallback_keeps_other_errors_of_the_first_try() {
     assert_eq!(log.borrow().len(), 1);
 }
 
-fn field<T: std::fmt::Debug + Clone>(
-    value: impl Strategy<Value = T>,
-) -> impl Strategy<Value = Field<T>> {
-    prop_oneof![
-        Just(Field::Absent),
-        Just(Field::Null),
-        value.prop_map(Field::Value)
-    ]
-}
-
-fn json_leaf() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        any::<bool>().prop_map(Value::from),
-        any::<i64>().prop_map(Value::from),
-        "[ -~]{0,12}".prop_map(Value::from),
-    ]
-}
-
+/// A scalar or an object of scalars, never `null`: a `Field<Value>` reads `null` as
+/// `Field::Null`.
 fn json_value() -> impl Strategy<Value = Value> {
     prop_oneof![
-        json_leaf(),
-        prop::collection::btree_map("[a-z]{1,6}", json_leaf(), 0..3)
+        non_null_json_leaf(),
+        prop::collection::btree_map("[a-z]{1,6}", non_null_json_leaf(), 0..3)
             .prop_map(|m| Value::Object(m.into_iter().collect())),
     ]
 }
 
 /// Members no model here types: their names start with `x_`.
 fn extra() -> impl Strategy<Value = Extra> {
-    prop::collection::btree_map("x_[a-z]{1,6}", json_value(), 0..4)
-        .prop_map(|m| m.into_iter().collect())
-}
-
-fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(model: &T) -> T {
-    serde_json::from_value(serde_json::to_value(model).unwrap()).unwrap()
-}
-
-fn survives<T: serde::Serialize + serde::de::DeserializeOwned>(json: Value) {
-    let model: T = serde_json::from_value(json.clone()).unwrap();
-    assert_eq!(serde_json::to_value(&model).unwrap(), json);
+    untyped_extra(json_value())
 }
 
 proptest! {

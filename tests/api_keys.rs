@@ -2,19 +2,14 @@
 
 mod common;
 
-use http::{Method, Request, StatusCode};
+use http::{Method, StatusCode};
 use rockit_edge::api_keys::{CreateApiKey, DeleteApiKey};
 use rockit_edge::raw::RawRequest;
 use rockit_edge::users::GetUser;
 use rockit_edge::{Endpoint, Error, Secret};
-use serde_json::{json, Value};
+use serde_json::json;
 
-use common::{admin_principal_key as key, answer, base, fixture, token};
-
-fn body_json(request: &Request<Vec<u8>>) -> Value {
-    assert_eq!(request.headers()["content-type"], "application/json");
-    serde_json::from_slice(request.body()).unwrap()
-}
+use common::{admin_principal_key as key, answer, base, body_json, fixture, token};
 
 #[test]
 fn create_api_key_request() {

@@ -6,9 +6,10 @@ use http::{Method, StatusCode};
 use proptest::prelude::*;
 use rockit_edge::assumed::builds as assumed;
 use rockit_edge::builds::{build_name, BuildImport, ImportBuild, ImportedBuild};
-use rockit_edge::{Endpoint, Error, Extra, Field};
+use rockit_edge::{Endpoint, Error, Extra};
 use serde_json::{json, Value};
 
+use common::strategies::{extra_of, field, json_leaf_of, text};
 use common::{answer, api_key, base, fixture, token};
 
 /// Builds the request with both kinds of backend credentials, checks method, URI and
@@ -132,32 +133,9 @@ fn build_names_have_at_least_four_digits() {
 
 // Round trips.
 
-fn text() -> impl Strategy<Value = String> {
-    "\\PC{0,12}"
-}
-
-fn field<T: std::fmt::Debug + Clone>(
-    value: impl Strategy<Value = T> + 'static,
-) -> impl Strategy<Value = Field<T>> {
-    prop_oneof![
-        Just(Field::Absent),
-        Just(Field::Null),
-        value.prop_map(Field::Value)
-    ]
-}
-
+/// Up to three members a model does not type, holding scalars whose strings are [`text`].
 fn extra(typed: &'static [&'static str]) -> impl Strategy<Value = Extra> {
-    let value = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::from),
-        any::<i64>().prop_map(Value::from),
-        text().prop_map(Value::from),
-    ];
-    prop::collection::btree_map("[a-zA-Z]{1,10}", value, 0..4).prop_map(move |m| {
-        m.into_iter()
-            .filter(|(k, _)| !typed.contains(&k.as_str()))
-            .collect()
-    })
+    extra_of(typed, json_leaf_of(text()), 0..4)
 }
 
 fn import() -> impl Strategy<Value = BuildImport> {

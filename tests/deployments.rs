@@ -11,9 +11,10 @@ use rockit_edge::deployments::{
     ModifyDeployment, OriginCredentials, OriginType, SecretText,
 };
 use rockit_edge::tasks::Timestamp;
-use rockit_edge::{Endpoint, ErrorCode, Extra, Field};
+use rockit_edge::{Endpoint, ErrorCode, Field};
 use serde_json::{json, Value};
 
+use common::strategies::{extra, field, text};
 use common::{answer, built, fixture, gw_base as base, gw_input_error_what as input_error, token};
 
 const URI: &str = "https://edge.example.com/gw/be/v1/deployments";
@@ -332,48 +333,6 @@ fn credentials_refuse_duplicate_members() {
 }
 
 // Round trips.
-
-fn text() -> impl Strategy<Value = String> {
-    "\\PC{0,12}"
-}
-
-fn field<T: std::fmt::Debug + Clone>(
-    value: impl Strategy<Value = T> + 'static,
-) -> impl Strategy<Value = Field<T>> {
-    prop_oneof![
-        Just(Field::Absent),
-        Just(Field::Null),
-        value.prop_map(Field::Value)
-    ]
-}
-
-fn leaf() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::from),
-        any::<i64>().prop_map(Value::from),
-        text().prop_map(Value::from),
-    ]
-}
-
-fn json_value() -> impl Strategy<Value = Value> {
-    leaf().prop_recursive(2, 8, 3, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..3).prop_map(Value::from),
-            prop::collection::btree_map("[a-z]{1,6}", inner, 0..3)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
-        ]
-    })
-}
-
-/// Members a model does not type.
-fn extra(typed: &'static [&'static str]) -> impl Strategy<Value = Extra> {
-    prop::collection::btree_map("[a-zA-Z]{1,10}", json_value(), 0..3).prop_map(move |m| {
-        m.into_iter()
-            .filter(|(k, _)| !typed.contains(&k.as_str()))
-            .collect()
-    })
-}
 
 fn credentials() -> impl Strategy<Value = OriginCredentials> {
     (

@@ -14,10 +14,14 @@ use rockit_edge::login::{
     ORG_SELECTION_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME, SESSION_TOKEN_LIFETIME,
 };
 use rockit_edge::roles::{Permissions as Bits, Resource};
-use rockit_edge::{Credentials, Endpoint, Error, ErrorCode, Extra, Field, Secret};
+use rockit_edge::{Credentials, Endpoint, Error, ErrorCode, Extra, Secret};
 use serde_json::{json, Value};
 
-use common::{base, fixture, fixture_answer as answer, input_error};
+use common::strategies::{field, json_leaf, untyped_extra};
+use common::{
+    base, fixture, fixture_answer as answer, input_error, raw_body_json as body_json, round_trip,
+    survives,
+};
 
 const CREDENTIAL_HEADERS: [&str; 7] = [
     "x-rockit-beauth-token",
@@ -31,10 +35,6 @@ const CREDENTIAL_HEADERS: [&str; 7] = [
 
 fn api_key() -> Credentials {
     Credentials::api_key("ExampleOrg", "robot", "k3y").unwrap()
-}
-
-fn body_json(request: &Request<Vec<u8>>) -> Value {
-    serde_json::from_slice(request.body()).unwrap()
 }
 
 /// The credential headers present, by name.
@@ -338,29 +338,9 @@ fn token() -> impl Strategy<Value = Secret> {
     "[A-Za-z0-9._-]{1,40}".prop_map(|t| Secret::new(t).unwrap())
 }
 
-fn field<T: std::fmt::Debug + Clone>(
-    value: impl Strategy<Value = T>,
-) -> impl Strategy<Value = Field<T>> {
-    prop_oneof![
-        Just(Field::Absent),
-        Just(Field::Null),
-        value.prop_map(Field::Value),
-    ]
-}
-
-fn json_leaf() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::from),
-        any::<i64>().prop_map(Value::from),
-        "[ -~]{0,12}".prop_map(Value::from),
-    ]
-}
-
 /// Members no model here types: their names start with `x_`.
 fn extra() -> impl Strategy<Value = Extra> {
-    prop::collection::btree_map("x_[a-z]{1,6}", json_leaf(), 0..4)
-        .prop_map(|m| m.into_iter().collect())
+    untyped_extra(json_leaf())
 }
 
 fn permissions() -> impl Strategy<Value = Permissions> {
@@ -381,22 +361,6 @@ fn linked_org() -> impl Strategy<Value = LinkedOrg> {
             LinkedOrg::Details(map.into_map())
         }),
     ]
-}
-
-fn round_trip<T>(model: &T) -> T
-where
-    T: serde::Serialize + serde::de::DeserializeOwned,
-{
-    serde_json::from_value(serde_json::to_value(model).unwrap()).unwrap()
-}
-
-/// Decoding `json` and encoding the model again gives `json` back.
-fn survives<T>(json: Value)
-where
-    T: serde::Serialize + serde::de::DeserializeOwned,
-{
-    let model: T = serde_json::from_value(json.clone()).unwrap();
-    assert_eq!(serde_json::to_value(&model).unwrap(), json);
 }
 
 proptest! {

@@ -2,12 +2,12 @@
 
 mod common;
 
-use http::{Method, Request, StatusCode};
+use http::{Method, StatusCode};
 use rockit_edge::orgs::{CreateOrganization, DeleteOrganization};
 use rockit_edge::{BaseUrl, Credentials, Endpoint, Error};
-use serde_json::{json, Value};
+use serde_json::json;
 
-use common::{answer, fixture, input_error_what as input_error};
+use common::{answer, body_json, fixture, input_error_what as input_error};
 
 const PEM: &str = "-----BEGIN PUBLIC KEY-----\n\
 MIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEAu1SU1LfVLPHCozMxH2Mo\n\
@@ -19,11 +19,6 @@ fn base() -> BaseUrl {
 
 fn token() -> Credentials {
     Credentials::backend_token("adm1n").unwrap()
-}
-
-fn body_json(request: &Request<Vec<u8>>) -> Value {
-    assert_eq!(request.headers()["content-type"], "application/json");
-    serde_json::from_slice(request.body()).unwrap()
 }
 
 #[test]

@@ -14,7 +14,7 @@ use rockit_edge::tasks::{AcknowledgeTask, ExpireTask, GetTask, ListTasks, TaskTy
 use rockit_edge::{Auth, BaseUrl, Credentials, Endpoint, Error};
 use serde_json::{json, Map, Value};
 
-use common::base;
+use common::{base, raw_body_json as body_json};
 
 const TOKEN: &str = "tok-4b1d";
 const ORG: &str = "ExampleOrg";
@@ -73,10 +73,6 @@ fn assert_api_key_headers(headers: &HeaderMap) {
     for absent in [BEAUTH_TOKEN, ADMIN_TOKEN, BESESSION_TOKEN] {
         assert!(headers.get(&absent).is_none(), "{absent} sent");
     }
-}
-
-fn body_json(request: &Request<Vec<u8>>) -> Value {
-    serde_json::from_slice(request.body()).expect("the body is JSON")
 }
 
 #[test]

@@ -4,29 +4,21 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use http::{Method, Request, StatusCode};
+use http::{Method, StatusCode};
 use proptest::prelude::*;
 use rockit_edge::assumed::roles::ROLES_PERMISSIONS_MEMBER;
 use rockit_edge::pager::Pager;
 use rockit_edge::roles::{
     CreateRole, DeleteRole, GetRole, ListRoles, PatchRole, Permissions, Resource, Role,
 };
-use rockit_edge::{Endpoint, Error, Extra, Field};
+use rockit_edge::{Endpoint, Error};
 use serde_json::{json, Value};
 
+use common::strategies::{field, scalar_extra as extra};
 use common::{
-    admin_principal_key as key, answer, base, fixture, input_error_what as input_error, token,
+    admin_principal_key as key, answer, assert_no_body, base, body_json, fixture,
+    input_error_what as input_error, token,
 };
-
-fn body_json(request: &Request<Vec<u8>>) -> Value {
-    assert_eq!(request.headers()["content-type"], "application/json");
-    serde_json::from_slice(request.body()).unwrap()
-}
-
-fn assert_no_body(request: &Request<Vec<u8>>) {
-    assert!(request.body().is_empty());
-    assert!(request.headers().get("content-type").is_none());
-}
 
 // ---- the permission model ----
 
@@ -418,31 +410,10 @@ fn permission_table() -> impl Strategy<Value = BTreeMap<Resource, Permissions>> 
     )
 }
 
-fn json_leaf() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::from),
-        any::<i64>().prop_map(Value::from),
-        "[ -~]{0,12}".prop_map(Value::from),
-    ]
-}
-
-fn extra(typed: &'static [&'static str]) -> impl Strategy<Value = Extra> {
-    proptest::collection::btree_map("[a-zA-Z]{1,10}", json_leaf(), 0..4).prop_map(move |m| {
-        m.into_iter()
-            .filter(|(k, _)| !typed.contains(&k.as_str()))
-            .collect()
-    })
-}
-
 const ROLE_MEMBERS: &[&str] = &["name", ROLES_PERMISSIONS_MEMBER];
 
 fn role() -> impl Strategy<Value = Role> {
-    let permissions = prop_oneof![
-        Just(Field::Absent),
-        Just(Field::Null),
-        permission_table().prop_map(Field::Value),
-    ];
+    let permissions = field(permission_table());
     ("[ -~]{1,30}", permissions, extra(ROLE_MEMBERS)).prop_map(|(name, permissions, extra)| Role {
         name,
         permissions,

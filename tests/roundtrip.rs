@@ -1,6 +1,8 @@
 //! Decoding and encoding again loses nothing: not unknown members, not unknown enumeration
 //! values, not the difference between an absent member and a `null` one.
 
+mod common;
+
 use std::fmt::Debug;
 
 use http::Response;
@@ -13,6 +15,8 @@ use rockit_edge::tasks::{
 };
 use rockit_edge::{Endpoint, Extra, Field};
 use serde_json::{json, Map, Value};
+
+use common::strategies::field;
 
 const FIXTURE: &[u8] = include_bytes!("fixtures/tasks_get_200.json");
 
@@ -105,17 +109,6 @@ fn extra(members: &'static [&'static str]) -> BoxedStrategy<Extra> {
     btree_map(member_name(members), json_value(), 0..3)
         .prop_map(|m| m.into_iter().collect())
         .boxed()
-}
-
-fn field<T: Clone + Debug + 'static>(
-    value: impl Strategy<Value = T> + 'static,
-) -> BoxedStrategy<Field<T>> {
-    prop_oneof![
-        Just(Field::Absent),
-        Just(Field::Null),
-        value.prop_map(Field::Value),
-    ]
-    .boxed()
 }
 
 fn task_type() -> BoxedStrategy<TaskType> {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use http::{Method, Request, Response, StatusCode};
+use http::{Method, Response, StatusCode};
 use proptest::prelude::*;
 use rockit_edge::auth::BEAUTH_TOKEN;
 use rockit_edge::pager::Pager;
@@ -14,11 +14,11 @@ use rockit_edge::tasks::Exception;
 use rockit_edge::{Credentials, Endpoint, Extra, Field, Secret};
 use serde_json::{json, Value};
 
-use common::{base, fixture, fixture_answer as answer, input_error, token};
-
-fn body_json(request: &Request<Vec<u8>>) -> Value {
-    serde_json::from_slice(request.body()).unwrap()
-}
+use common::strategies::{field, non_null_json_leaf, untyped_extra};
+use common::{
+    base, fixture, fixture_answer as answer, input_error, raw_body_json as body_json, round_trip,
+    survives, token,
+};
 
 #[test]
 fn subscribe_sends_name_target_and_filter() {
@@ -243,28 +243,9 @@ fn webhook_body_of_the_reference_decodes() {
     assert!(serde_json::from_value::<WebhookEvent>(missing).is_err());
 }
 
-fn field<T: std::fmt::Debug + Clone>(
-    value: impl Strategy<Value = T>,
-) -> impl Strategy<Value = Field<T>> {
-    prop_oneof![
-        Just(Field::Absent),
-        Just(Field::Null),
-        value.prop_map(Field::Value)
-    ]
-}
-
-fn json_leaf() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        any::<bool>().prop_map(Value::from),
-        any::<i64>().prop_map(Value::from),
-        "[ -~]{0,12}".prop_map(Value::from),
-    ]
-}
-
 /// Members no model here types: their names start with `x_`.
 fn extra() -> impl Strategy<Value = Extra> {
-    prop::collection::btree_map("x_[a-z]{1,6}", json_leaf(), 0..4)
-        .prop_map(|m| m.into_iter().collect())
+    untyped_extra(non_null_json_leaf())
 }
 
 fn event_type() -> impl Strategy<Value = EventType> {
@@ -302,15 +283,6 @@ prop_compose! {
     }
 }
 
-fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(model: &T) -> T {
-    serde_json::from_value(serde_json::to_value(model).unwrap()).unwrap()
-}
-
-fn survives<T: serde::Serialize + serde::de::DeserializeOwned>(json: Value) {
-    let model: T = serde_json::from_value(json.clone()).unwrap();
-    assert_eq!(serde_json::to_value(&model).unwrap(), json);
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -339,7 +311,7 @@ proptest! {
         app_name in "[A-Za-z0-9_]{2,20}",
         build_name in field("[0-9]{4}"),
         dxf_name in field("[a-z]{1,10}"),
-        deployment in field(json_leaf()),
+        deployment in field(non_null_json_leaf()),
         extra in extra(),
     ) {
         let exception = Field::Value(Box::new(Exception {

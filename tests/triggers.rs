@@ -2,19 +2,15 @@
 
 mod common;
 
-use http::{Method, Request, StatusCode};
+use http::{Method, StatusCode};
 use rockit_edge::assumed::triggers::{
     TRIGGER_KIND_MEMBER, TRIGGER_PROCESS_TRACES, TRIGGER_RETRY_TASK,
 };
 use rockit_edge::triggers::{ProcessTraces, RetryTask};
 use rockit_edge::{Credentials, Endpoint, ErrorCode};
-use serde_json::{json, Value};
+use serde_json::json;
 
-use common::{base, fixture_answer as answer, input_error};
-
-fn body_json(request: &Request<Vec<u8>>) -> Value {
-    serde_json::from_slice(request.body()).unwrap()
-}
+use common::{base, fixture_answer as answer, input_error, raw_body_json as body_json};
 
 #[test]
 fn both_triggers_post_to_one_path_with_different_bodies() {

@@ -2,28 +2,22 @@
 
 mod common;
 
-use http::{Method, Request, StatusCode};
+use http::{Method, StatusCode};
 use proptest::prelude::*;
 use rockit_edge::users::{
     CreateMachineUser, CreateUser, DeleteUser, GetUser, ListUsers, ModifyUser, Password, User,
 };
-use rockit_edge::{BaseUrl, Endpoint, Error, Extra, Field};
+use rockit_edge::{BaseUrl, Endpoint, Error};
 use serde_json::{json, Value};
 
-use common::{admin_principal_key as key, answer, fixture, input_error_what as input_error, token};
+use common::strategies::{field, scalar_extra as extra};
+use common::{
+    admin_principal_key as key, answer, assert_no_body, body_json, fixture,
+    input_error_what as input_error, token,
+};
 
 fn base() -> BaseUrl {
     BaseUrl::parse("https://edge.example.com/").unwrap()
-}
-
-fn body_json(request: &Request<Vec<u8>>) -> Value {
-    assert_eq!(request.headers()["content-type"], "application/json");
-    serde_json::from_slice(request.body()).unwrap()
-}
-
-fn assert_no_body(request: &Request<Vec<u8>>) {
-    assert!(request.body().is_empty());
-    assert!(request.headers().get("content-type").is_none());
 }
 
 // ---- requests ----
@@ -342,33 +336,6 @@ fn acknowledgements() {
 
 // ---- round trips ----
 
-fn json_leaf() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::from),
-        any::<i64>().prop_map(Value::from),
-        "[ -~]{0,12}".prop_map(Value::from),
-    ]
-}
-
-fn extra() -> impl Strategy<Value = Extra> {
-    proptest::collection::btree_map("[a-zA-Z]{1,10}", json_leaf(), 0..4).prop_map(|m| {
-        m.into_iter()
-            .filter(|(k, _)| !User::MEMBERS.contains(&k.as_str()))
-            .collect()
-    })
-}
-
-fn field<T: std::fmt::Debug + Clone>(
-    value: impl Strategy<Value = T>,
-) -> impl Strategy<Value = Field<T>> {
-    prop_oneof![
-        Just(Field::Absent),
-        Just(Field::Null),
-        value.prop_map(Field::Value),
-    ]
-}
-
 fn user() -> impl Strategy<Value = User> {
     (
         "[A-Za-z0-9_]{2,50}",
@@ -377,7 +344,7 @@ fn user() -> impl Strategy<Value = User> {
         field("\\PC{0,10}"),
         (field("[ -~]{0,5}"), field("[ -~]{0,20}")),
         field(proptest::collection::vec("[ -~]{1,20}", 0..3)),
-        extra(),
+        extra(User::MEMBERS),
     )
         .prop_map(
             |(username, email, firstname, surname, (title, label), roles, extra)| User {
@@ -402,7 +369,7 @@ proptest! {
     }
 
     #[test]
-    fn user_json_with_extra_members_survives(user in user(), more in extra()) {
+    fn user_json_with_extra_members_survives(user in user(), more in extra(User::MEMBERS)) {
         let mut json = serde_json::to_value(&user).unwrap();
         json.as_object_mut().unwrap().extend(more);
         let decoded: User = serde_json::from_value(json.clone()).unwrap();

@@ -2,6 +2,8 @@
 //! and calls the fake records, verified with the secret Subscribe answered.
 #![cfg(feature = "webhooks")]
 
+mod common;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
@@ -14,10 +16,11 @@ use rockit_edge::subscriptions::{Event, EventType, Subscribe, Target, WEBHOOK_TO
 use rockit_edge::tasks::{AcknowledgeTask, ExpireTask};
 use rockit_edge::triggers::{ProcessTraces, RetryTask};
 use rockit_edge::webhooks::{verify, TokenPart, Verifier, WebhookClaims, WebhookError};
-use rockit_edge::Field;
 use rockit_edge::Secret;
 use serde_json::{json, Number, Value};
 use sha2::{Digest, Sha256};
+
+use common::strategies::field;
 
 const SECRET: &str = "whsec-test-3f9a1c";
 const NOW_SECS: u64 = 1_750_000_000;
@@ -702,16 +705,6 @@ proptest! {
         body[flip] ^= 1 << bit;
         prop_assert_eq!(check(&token, &body).unwrap_err(), WebhookError::BodyMismatch);
     }
-}
-
-fn field<T: Clone + std::fmt::Debug + 'static>(
-    value: impl Strategy<Value = T> + 'static,
-) -> impl Strategy<Value = Field<T>> {
-    prop_oneof![
-        Just(Field::Absent),
-        Just(Field::Null),
-        value.prop_map(Field::Value)
-    ]
 }
 
 fn number() -> impl Strategy<Value = Number> {

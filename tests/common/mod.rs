@@ -1,10 +1,14 @@
-//! Helpers shared by the integration tests: base URLs, credentials, fixtures and answers.
+//! Helpers shared by the integration tests: base URLs, credentials, fixtures, answers, request
+//! bodies and JSON round trips; proptest strategies are in [`strategies`].
 #![allow(dead_code)]
 
 pub mod edge;
+pub mod strategies;
 
-use http::{Method, Response, StatusCode};
+use http::{Method, Request, Response, StatusCode};
 use rockit_edge::{BaseUrl, Credentials, Endpoint, Error, InputError};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 /// The base URL of a server at the root of its host.
@@ -100,4 +104,32 @@ pub fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) 
         ),
         other => panic!("expected an error answer, got {other:?}"),
     }
+}
+
+/// The body of a request as JSON, after checking that it is sent as `application/json`.
+pub fn body_json(request: &Request<Vec<u8>>) -> Value {
+    assert_eq!(request.headers()["content-type"], "application/json");
+    serde_json::from_slice(request.body()).unwrap()
+}
+
+/// The body of a request as JSON, whatever content type the request names.
+pub fn raw_body_json(request: &Request<Vec<u8>>) -> Value {
+    serde_json::from_slice(request.body()).expect("the body is JSON")
+}
+
+/// Checks that a request has no body and names no content type.
+pub fn assert_no_body(request: &Request<Vec<u8>>) {
+    assert!(request.body().is_empty());
+    assert!(request.headers().get("content-type").is_none());
+}
+
+/// The model that encoding `model` as JSON and decoding it again gives.
+pub fn round_trip<T: Serialize + DeserializeOwned>(model: &T) -> T {
+    serde_json::from_value(serde_json::to_value(model).unwrap()).unwrap()
+}
+
+/// Checks that decoding `json` as a `T` and encoding the model again gives `json` back.
+pub fn survives<T: Serialize + DeserializeOwned>(json: Value) {
+    let model: T = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&model).unwrap(), json);
 }
