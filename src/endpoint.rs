@@ -38,8 +38,8 @@ pub trait Endpoint {
     /// The secrets the body carries, such as a password. A client ([`crate::Client`],
     /// [`crate::session::SessionClient`]) puts `[redacted]` in their place, and in the place of
     /// the values of the request's sensitive headers, in the code, message and body of an error
-    /// answer that repeats them. [`Endpoint::decode`] alone redacts nothing: it does not know
-    /// the request.
+    /// answer that repeats them. [`Endpoint::decode`] alone redacts nothing, as it does not know
+    /// the request; a caller that sends requests itself can use a [`crate::redact::Redactor`].
     fn body_secrets(&self) -> Vec<&str> {
         Vec::new()
     }

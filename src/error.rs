@@ -49,10 +49,10 @@ impl Error {
     }
 
     /// Replaces the secrets a request carried wherever the server's words are kept.
-    pub(crate) fn redact(&mut self, carried: &Forms) {
+    pub(crate) fn redact(&mut self, forms: &Forms) {
         match self {
-            Error::Api(e) => e.redact(carried),
-            Error::Decode(e) => e.redact(carried),
+            Error::Api(e) => e.redact(forms),
+            Error::Decode(e) => e.redact(forms),
             Error::Input(_) | Error::Transport(_) | Error::Paging(_) | Error::LoginRequired(_) => {}
         }
     }
@@ -228,19 +228,19 @@ impl ApiError {
         &self.body
     }
 
-    fn redact(&mut self, carried: &Forms) {
+    fn redact(&mut self, forms: &Forms) {
         if let Some(ErrorCode::Other(code)) = &self.code {
-            if let Some(code) = carried.text(code) {
+            if let Some(code) = forms.text(code) {
                 self.code = Some(ErrorCode::Other(code));
             }
         }
-        redact_text(&mut self.message, carried);
-        self.body.redact(carried);
+        redact_text(&mut self.message, forms);
+        self.body.redact(forms);
     }
 }
 
-fn redact_text(text: &mut Option<String>, carried: &Forms) {
-    if let Some(replaced) = text.as_deref().and_then(|t| carried.text(t)) {
+fn redact_text(text: &mut Option<String>, forms: &Forms) {
+    if let Some(replaced) = text.as_deref().and_then(|t| forms.text(t)) {
         *text = Some(replaced);
     }
 }
@@ -325,14 +325,14 @@ impl DecodeError {
         &self.body
     }
 
-    fn redact(&mut self, carried: &Forms) {
-        if let Some(path) = carried.text(&self.path) {
+    fn redact(&mut self, forms: &Forms) {
+        if let Some(path) = forms.text(&self.path) {
             self.path = path;
         }
-        if let Some(message) = carried.text(&self.message) {
+        if let Some(message) = forms.text(&self.message) {
             self.message = message;
         }
-        self.body.redact(carried);
+        self.body.redact(forms);
     }
 }
 
@@ -396,12 +396,12 @@ impl BodyExcerpt {
         self.truncated
     }
 
-    fn redact(&mut self, carried: &Forms) {
-        if let Some(bytes) = carried.bytes(&self.bytes) {
+    fn redact(&mut self, forms: &Forms) {
+        if let Some(bytes) = forms.bytes(&self.bytes) {
             self.bytes = bytes;
         }
         if self.truncated {
-            if let Some(bytes) = carried.cut_tail(&self.bytes) {
+            if let Some(bytes) = forms.cut_tail(&self.bytes) {
                 self.bytes = bytes;
             }
         }

@@ -52,7 +52,7 @@ pub mod orgs;
 pub mod page;
 pub mod pager;
 pub mod raw;
-mod redact;
+pub mod redact;
 pub mod retry;
 pub mod roles;
 mod secret;

@@ -1,9 +1,13 @@
 //! Keeps the secrets a request carried out of the error its answer becomes.
 //!
 //! A server that repeats a token or a password in an error message would otherwise put it
-//! into every log that prints the error.
+//! into every log that prints the error. [`crate::Client`] and
+//! [`crate::session::SessionClient`] do this for every call; a [`Redactor`] does it for a
+//! caller that sends requests and decodes answers itself.
 
 use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
+use std::fmt;
+
 use http::Request;
 
 use crate::auth::Credentials;
@@ -28,23 +32,56 @@ pub(crate) fn exchange<T: Transport, E: Endpoint>(
     credentials: &Credentials,
 ) -> Result<E::Output, Error> {
     let request = endpoint.to_request(base, credentials)?;
-    let carried = Carried::by(&request, &endpoint.body_secrets());
+    let redactor = Redactor::new(&request, &endpoint.body_secrets());
 
     let response = transport.send(request)?;
 
-    endpoint.decode(&response).map_err(|e| carried.redact(e))
+    endpoint.decode(&response).map_err(|e| redactor.redact(e))
 }
 
-/// The secrets of one request. Noting them costs a copy of each; the forms an answer may
-/// repeat them in are worked out only for an error.
-#[derive(Debug, Default)]
-pub(crate) struct Carried {
+/// The secrets one request carries, to take out of the error its answer becomes: the values of
+/// its sensitive headers (the credentials) and the secrets of its body.
+///
+/// Noting them costs a copy of each; the forms an answer may repeat them in (escaped, trimmed,
+/// cut off) are worked out only for an error. `Debug` shows how many there are, not what.
+///
+/// ```
+/// use rockit_edge::redact::Redactor;
+/// use rockit_edge::tasks::GetTask;
+/// use rockit_edge::{BaseUrl, Credentials, Endpoint};
+///
+/// let task = GetTask::new("ExampleOrg-sushi-0003-1739273968-dltar");
+/// let base = BaseUrl::parse("https://edge.example.com").unwrap();
+/// let credentials = Credentials::backend_token("tok-5f1d2a").unwrap();
+/// let request = task.to_request(&base, &credentials).unwrap();
+/// let redactor = Redactor::new(&request, &task.body_secrets());
+///
+/// // …send `request` with any HTTP client; the server answers with the token in its message.
+/// let body = br#"{"status": "error", "message": "token tok-5f1d2a has expired"}"#;
+/// let answer = http::Response::builder().status(401).body(body.to_vec()).unwrap();
+///
+/// let error = redactor.redact(task.decode(&answer).unwrap_err());
+/// assert_eq!(error.to_string(), "server answered HTTP 401 Unauthorized: token [redacted] has expired");
+/// assert!(!format!("{redactor:?}").contains("tok-5f1d2a"));
+/// ```
+#[derive(Default)]
+pub struct Redactor {
     secrets: Vec<Vec<u8>>,
 }
 
-impl Carried {
-    /// The values of the request's sensitive headers, and `body_secrets`.
-    pub(crate) fn by<B>(request: &Request<B>, body_secrets: &[&str]) -> Self {
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Redactor")
+            .field("secrets", &self.secrets.len())
+            .finish()
+    }
+}
+
+impl Redactor {
+    /// The secrets of `request`: the values of its sensitive headers (and of
+    /// `Authorization`, `Proxy-Authorization` and `Cookie`), and `body_secrets`, such as an
+    /// endpoint's [`Endpoint::body_secrets`].
+    pub fn new<B>(request: &Request<B>, body_secrets: &[&str]) -> Self {
         let headers = request.headers().iter().filter(|(name, value)| {
             value.is_sensitive() || [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE].contains(name)
         });
@@ -54,11 +91,12 @@ impl Carried {
             .filter(|secret| !secret.is_empty())
             .map(<[u8]>::to_vec)
             .collect();
-        Carried { secrets }
+        Redactor { secrets }
     }
 
-    /// `error` with every secret in its server-sent parts replaced by `[redacted]`.
-    pub(crate) fn redact(&self, mut error: Error) -> Error {
+    /// `error` with every secret in what the server said (an API or decode error's code,
+    /// message, path and body excerpt) replaced by `[redacted]`.
+    pub fn redact(&self, mut error: Error) -> Error {
         if !self.secrets.is_empty() {
             error.redact(&Forms::of(&self.secrets));
         }
@@ -275,7 +313,7 @@ mod tests {
     use super::*;
 
     fn forms(secrets: &[&str]) -> Forms {
-        Forms::of(&Carried::by(&Request::new(()), secrets).secrets)
+        Forms::of(&Redactor::new(&Request::new(()), secrets).secrets)
     }
 
     #[test]
@@ -324,7 +362,7 @@ mod tests {
         request
             .headers_mut()
             .insert("x-plain", http::HeaderValue::from_static("visible"));
-        let c = Forms::of(&Carried::by(&request, &[]).secrets);
+        let c = Forms::of(&Redactor::new(&request, &[]).secrets);
         assert_eq!(
             c.text("hidden-key Bearer b-77 visible").as_deref(),
             Some("[redacted] [redacted] visible")

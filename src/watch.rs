@@ -18,7 +18,7 @@ use crate::assumed::{TASK_FAILURE_STATES, TASK_SUCCESS_STATES};
 use crate::client::Client;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
-use crate::redact::Carried;
+use crate::redact::Redactor;
 use crate::tasks::{GetTask, Task};
 use crate::transport::Transport;
 
@@ -287,9 +287,9 @@ pub fn watch<T: Transport>(
         let request = poll
             .request
             .to_request(client.base_url(), client.credentials())?;
-        let carried = Carried::by(&request, &[]);
+        let redactor = Redactor::new(&request, &[]);
         let response = client.transport().send(request)?;
-        let event = watcher.feed(&response).map_err(|e| carried.redact(e))?;
+        let event = watcher.feed(&response).map_err(|e| redactor.redact(e))?;
         on_event(&event);
     }
 
