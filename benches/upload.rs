@@ -39,8 +39,8 @@ fn main() {
     } else {
         1024 * MIB
     };
-    // Even 1 GiB takes well under a second over loopback, where a round's time can double
-    // with how the two threads land on the cores: many short rounds, and the median.
+    // Even 1 GiB takes well under a second over loopback, so a slow spell of the machine can
+    // double a round's time: several rounds, and the median of their ratios.
     let rounds = 7;
     let dir = std::env::temp_dir().join(format!("rockit-edge-upload-bench-{}", std::process::id()));
     fs::create_dir_all(&dir).expect("make a temporary folder");

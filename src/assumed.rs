@@ -26,8 +26,9 @@ pub const ERROR_CODE_MEMBERS: &[&str] = &["code", "errorCode", "error"];
 /// Error bodies: the message is the first string among these members.
 pub const ERROR_MESSAGE_MEMBERS: &[&str] = &["message", "msg", "errorMessage", "description"];
 
-/// Error bodies: without a code or message at the top, they are read the same way from the
-/// object under the first of these members (or from the first object of an array there).
+/// Error bodies: a code or a message missing at the top is read the same way from the first
+/// object found under these members, in order (an object there, or the first object of an
+/// array there).
 pub const ERROR_NESTED_MEMBERS: &[&str] = &["error", "errors"];
 
 /// Error bodies as the fake server writes them: `{"status": "error", "code": …, "message": …}`.

@@ -152,11 +152,13 @@ fn locate_failure<T: ReadInto>(
 
 /// For an answer that carries a secret (a fresh token, key or password): a decode error
 /// without any of the body.
+///
+/// An answer with an error status is the server's error message and is kept; a success
+/// status whose body does not report success may still carry the secret.
 pub(crate) fn without_body(e: Error) -> Error {
     match e {
-        Error::Decode(e) => {
-            DecodeError::new(e.status(), e.path().to_owned(), e.message().to_owned(), b"").into()
-        }
+        Error::Decode(e) => e.without_body().into(),
+        Error::Api(e) if e.status().is_success() => e.without_body().into(),
         other => other,
     }
 }

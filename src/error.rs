@@ -228,6 +228,12 @@ impl ApiError {
         &self.body
     }
 
+    /// The same error without the body, for an answer that carries a secret.
+    pub(crate) fn without_body(mut self) -> Self {
+        self.body = BodyExcerpt::withheld(self.body.len);
+        self
+    }
+
     fn redact(&mut self, forms: &Forms) {
         if let Some(ErrorCode::Other(code)) = &self.code {
             if let Some(code) = forms.text(code) {
@@ -325,6 +331,12 @@ impl DecodeError {
         &self.body
     }
 
+    /// The same error without the body, for an answer that carries a secret.
+    pub(crate) fn without_body(mut self) -> Self {
+        self.body = BodyExcerpt::withheld(self.body.len);
+        self
+    }
+
     fn redact(&mut self, forms: &Forms) {
         if let Some(path) = forms.text(&self.path) {
             self.path = path;
@@ -360,6 +372,7 @@ pub struct BodyExcerpt {
     bytes: Vec<u8>,
     len: usize,
     truncated: bool,
+    withheld: bool,
 }
 
 impl BodyExcerpt {
@@ -368,7 +381,24 @@ impl BodyExcerpt {
             bytes: body[..body.len().min(BODY_EXCERPT_LIMIT)].to_vec(),
             len: body.len(),
             truncated: body.len() > BODY_EXCERPT_LIMIT,
+            withheld: false,
         }
+    }
+
+    /// None of a body of `len` bytes, kept back because it carries a secret.
+    fn withheld(len: usize) -> Self {
+        BodyExcerpt {
+            bytes: Vec::new(),
+            len,
+            truncated: false,
+            withheld: true,
+        }
+    }
+
+    /// Whether the body was kept back as a whole, because the answer carries a secret (a
+    /// fresh token, key or password).
+    pub fn is_withheld(&self) -> bool {
+        self.withheld
     }
 
     /// The bytes kept.
@@ -386,7 +416,7 @@ impl BodyExcerpt {
         self.len
     }
 
-    /// Whether the body was empty.
+    /// Whether the body as received was empty.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

@@ -288,7 +288,8 @@ pub(crate) fn decode_body<T: DeserializeOwned, B: AsRef<[u8]>>(
             .err()
             .map(|e| (e.path().to_string(), e.into_inner().to_string()));
         let (path, message) = e.unwrap_or_else(|| (".".into(), "cannot be decoded".into()));
-        DecodeError::new(response.status(), path, message, b"").into()
+        let body = response.body().as_ref();
+        decode::without_body(DecodeError::new(response.status(), path, message, body).into())
     })
 }
 

@@ -314,7 +314,8 @@ impl ReadInto for String {}
 /// The generated `Deserialize` matches member names without allocating and refuses duplicate
 /// members; `Serialize` writes the typed members in order, then `extra`. A model written
 /// `secret pub struct …` is an answer that carries secrets: its `Debug` shows the names of its
-/// `extra` members but not their values, any of which may be a secret the crate does not know.
+/// own `extra` members but not their values, any of which may be a secret the crate does not
+/// know (the members of the models inside it print as those models do).
 macro_rules! model {
     (
         secret

@@ -157,7 +157,8 @@ impl Endpoint for CreateOrganization {
     fn decode<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<CreatedOrganization, Error> {
         // The body holds a password, so a decode error keeps none of it.
         let scrubbed = |path: String, message: String| {
-            Error::Decode(DecodeError::new(response.status(), path, message, b""))
+            let body = response.body().as_ref();
+            decode::without_body(DecodeError::new(response.status(), path, message, body).into())
         };
         let mut extra = decode::acknowledgement(response).map_err(decode::without_body)?;
         let initial_password = match extra.remove(ORGS_CREATE_PASSWORD_MEMBER) {

@@ -9,6 +9,7 @@ use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
 use std::fmt;
 
 use http::Request;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::auth::Credentials;
 use crate::base_url::BaseUrl;
@@ -121,11 +122,18 @@ impl Forms {
             }
         };
         for secret in secrets {
+            // White space alone cannot be told from the text around it.
+            if secret.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
             add(secret.clone());
             let Ok(text) = std::str::from_utf8(secret) else {
                 continue;
             };
-            for text in [text, text.trim()] {
+            // A message is shown trimmed; a secret trimmed to almost nothing would match
+            // everywhere.
+            let trimmed = Some(text.trim()).filter(|t| t.len() >= SHORTEST_FRAGMENT);
+            for text in std::iter::once(text).chain(trimmed) {
                 add(text.as_bytes().to_vec());
                 encoded(text)
                     .into_iter()
@@ -179,24 +187,71 @@ impl Forms {
 
 /// The escaped forms of `text`.
 fn encoded(text: &str) -> Vec<String> {
+    let json = json_escaped(text);
+    let mut forms = vec![
+        json.replace('/', "\\/"),
+        // Quoted once more, as when a server repeats the request body inside a JSON string.
+        json_escaped(&json),
+        json,
+    ];
+    // HTML, as the common escapers write it: quotes as named entities (`&quot;`, `&#39;`),
+    // or as numeric ones (Python's `&#x27;`, Go's `&#34;` and `&#39;`).
+    for (double, single) in [
+        ("&quot;", "&#39;"),
+        ("&quot;", "&#x27;"),
+        ("&#34;", "&#39;"),
+    ] {
+        forms.push(map_chars(text, |c| {
+            let entity = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => double,
+                '\'' => single,
+                _ => return None,
+            };
+            Some(entity.to_owned())
+        }));
+    }
+    // Percent-encoded, as in a query string or a form body, with `%20` or `+` for a space and
+    // hex digits in either case.
+    let percent = utf8_percent_encode(text, URL_UNRESERVED).to_string();
+    forms.push(percent.replace("%20", "+"));
+    forms.push(lower_case_hex(&percent));
+    forms.push(percent);
+    forms
+}
+
+/// Every byte but RFC 3986's unreserved characters.
+const URL_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn json_escaped(text: &str) -> String {
     let quoted = serde_json::to_string(text).unwrap_or_default();
-    let json = quoted
+    quoted
         .strip_prefix('"')
         .and_then(|q| q.strip_suffix('"'))
-        .unwrap_or(&quoted);
-    let mut forms = vec![json.to_owned(), json.replace('/', "\\/")];
-    forms.push(map_chars(text, |c| {
-        let entity = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&#39;",
-            _ => return None,
-        };
-        Some(entity.to_owned())
-    }));
-    forms
+        .unwrap_or(&quoted)
+        .to_owned()
+}
+
+/// `percent_encoded` with the two hex digits after each `%` in lower case.
+fn lower_case_hex(percent_encoded: &str) -> String {
+    let mut out = String::with_capacity(percent_encoded.len());
+    let mut hex_left = 0;
+    for c in percent_encoded.chars() {
+        if hex_left > 0 {
+            out.push(c.to_ascii_lowercase());
+            hex_left -= 1;
+        } else {
+            hex_left = if c == '%' { 2 } else { 0 };
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn map_chars(text: &str, mut map: impl FnMut(char) -> Option<String>) -> String {

@@ -611,12 +611,9 @@ pub(crate) fn secret_member<B: AsRef<[u8]>>(
 ) -> Result<(Secret, Extra), Error> {
     let envelope = decode::envelope::<String, B>(response, member).map_err(decode::without_body)?;
     let key = Secret::new(&envelope.value).map_err(|e| {
-        Error::Decode(DecodeError::new(
-            response.status(),
-            member.to_owned(),
-            e.problem().to_owned(),
-            b"",
-        ))
+        let (path, problem) = (member.to_owned(), e.problem().to_owned());
+        let body = response.body().as_ref();
+        decode::without_body(DecodeError::new(response.status(), path, problem, body).into())
     })?;
     Ok((key, envelope.rest))
 }

@@ -383,7 +383,7 @@ fn app_changes() -> impl Strategy<Value = AppChanges> {
         })
 }
 
-fn survives<T>(model: &T) -> Result<(), TestCaseError>
+fn model_survives<T>(model: &T) -> Result<(), TestCaseError>
 where
     T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
 {
@@ -398,19 +398,19 @@ proptest! {
 
     #[test]
     fn apps_survive_a_round_trip(app in app()) {
-        survives(&app)?;
+        model_survives(&app)?;
     }
 
     #[test]
     fn request_bodies_survive_a_round_trip(new in new_app(), changes in app_changes()) {
-        survives(&new)?;
-        survives(&changes)?;
+        model_survives(&new)?;
+        model_survives(&changes)?;
     }
 
     #[test]
     fn parts_survive_a_round_trip(deployment in app_deployment(), patch in patch()) {
-        survives(&deployment)?;
-        survives(&patch)?;
+        model_survives(&deployment)?;
+        model_survives(&patch)?;
     }
 
     #[test]

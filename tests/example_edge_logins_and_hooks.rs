@@ -145,3 +145,75 @@ fn raw_sends_any_request() {
     let out = run(&["raw", "GET", "/be/v1/tasks", "--body", "{not json"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Serves `answers` on 127.0.0.1, one request per connection, each answered with the next JSON
+/// body; returns the base URL and the thread, which ends after the last answer.
+fn stub_server(answers: Vec<&'static str>) -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let thread = std::thread::spawn(move || {
+        for body in answers {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if line.trim().is_empty() {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':') {
+                    if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap();
+                    }
+                }
+            }
+            reader.read_exact(&mut vec![0; length]).unwrap();
+            let mut stream = stream;
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                 connection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+        }
+    });
+    (base, thread)
+}
+
+#[test]
+fn login_json_hides_members_it_does_not_know_unless_asked() {
+    let answers = || {
+        vec![
+            r#"{"status":"success","sessionToken":"st-1","idToken":"ID-SECRET-Tk88"}"#,
+            r#"{"status":"success","authToken":"at-1","expiresIn":300}"#,
+        ]
+    };
+    let login = |show: bool| {
+        let (base, server) = stub_server(answers());
+        let mut args = vec!["login", "old", "ExampleOrg", "jane", "--json"];
+        if show {
+            args.push("--show-secrets");
+        }
+        let out = common::edge::edge()
+            .args(&args)
+            .env("ROCKIT_EDGE_URL", &base)
+            .env("ROCKIT_EDGE_PASSWORD", "pw-12345678")
+            .output()
+            .unwrap();
+        server.join().unwrap();
+        json(&out)
+    };
+
+    let hidden = login(false);
+    assert_eq!(hidden["session"]["idToken"], "[redacted]");
+    assert_eq!(hidden["session"]["sessionToken"], "[redacted]");
+    assert_eq!(hidden["auth"]["expiresIn"], 300);
+
+    let shown = login(true);
+    assert_eq!(shown["session"]["idToken"], "ID-SECRET-Tk88");
+    assert_eq!(shown["session"]["sessionToken"], "st-1");
+}

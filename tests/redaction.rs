@@ -151,9 +151,9 @@ fn go_style_html_safe_escapes_are_found_in_the_excerpt() {
     let err = c
         .send(&ModifyUser::new("jane").reset_password(password))
         .unwrap_err();
-    assert_ne!(
+    assert_eq!(
         excerpt_value(&err)["echo"],
-        password,
+        "[redacted]",
         "{}",
         everything(&err)
     );
@@ -172,7 +172,7 @@ fn python_style_ascii_escapes_are_found_in_the_excerpt() {
         .unwrap_err();
     let v = excerpt_value(&err);
     assert!(
-        v["a"] != password && v["b"] != password,
+        v["a"] == "[redacted]" && v["b"] == "[redacted]",
         "{}",
         everything(&err)
     );
@@ -367,11 +367,10 @@ fn over_ureq_an_echoed_token_is_redacted_however_escaped() {
             if line == "\r\n" || line.is_empty() {
                 break;
             }
-            if let Some(v) = line
+            if line
                 .to_ascii_lowercase()
-                .strip_prefix("x-rockit-beauth-token:")
+                .starts_with("x-rockit-beauth-token:")
             {
-                let _ = v;
                 token = line.split_once(':').unwrap().1.trim().to_owned();
             }
         }
@@ -392,6 +391,16 @@ fn over_ureq_an_echoed_token_is_redacted_however_escaped() {
     server.join().unwrap();
     assert!(!err.to_string().contains("Q7fXz3a9c"));
     assert_hidden(&err, "Q7fXz3a9c");
+    // The server did see the token, and repeated it twice in the body.
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        api.body().text().matches("[redacted]").count(),
+        2,
+        "{}",
+        api.body().text()
+    );
 }
 
 #[test]
@@ -489,5 +498,98 @@ fn a_non_utf8_secret_does_not_match_inside_a_character() {
     assert_eq!(
         err.to_string(),
         "server answered HTTP 400 Bad Request: café is closed"
+    );
+}
+
+#[test]
+fn numeric_html_entities_are_found() {
+    // Python's html.escape writes `'` as `&#x27;`; Go's html.EscapeString writes `"` as `&#34;`.
+    for (password, page) in [
+        ("it's-Zq9Wv", "<p>bad password it&#x27;s-Zq9Wv</p>"),
+        ("say\"Zq9Wv", "<p>bad password say&#34;Zq9Wv</p>"),
+    ] {
+        let c = client(move |_r: Request<Vec<u8>>| reply(400, "text/html", page));
+        let err = c
+            .send(&LoginWithPassword::new("jane", password))
+            .unwrap_err();
+        assert_hidden(&err, "Zq9Wv");
+    }
+}
+
+#[test]
+fn a_percent_encoded_password_is_found() {
+    for echo in ["p%2Fss%20Kx7Lm", "p%2Fss+Kx7Lm", "p%2fss%20Kx7Lm"] {
+        let body = format!("rejected password={echo}");
+        let c = client(move |_r: Request<Vec<u8>>| reply(400, "text/plain", body.clone()));
+        let err = c
+            .send(&LoginWithPassword::new("jane", "p/ss Kx7Lm"))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "server answered HTTP 400 Bad Request: rejected password=[redacted]"
+        );
+    }
+}
+
+#[test]
+fn a_request_body_repeated_inside_a_json_string_is_found() {
+    let c = client(|r: Request<Vec<u8>>| {
+        let sent = String::from_utf8(r.body().clone()).unwrap();
+        json_reply(
+            400,
+            &json!({"status": "error", "message": "bad body", "request": sent}),
+        )
+    });
+    let err = c
+        .send(&LoginWithPassword::new("jane", "pa\"Hh3Jj"))
+        .unwrap_err();
+    assert_hidden(&err, "Hh3Jj");
+}
+
+#[test]
+fn a_success_status_with_a_fresh_token_but_no_success_keeps_no_body() {
+    let c = client(|_r: Request<Vec<u8>>| {
+        let body = r#"{"status":"ok","orgSelectionToken":"ot-FRESH-Yq1dd3Xw","orgs":["A"]}"#;
+        reply(200, "application/json", body)
+    });
+    let err = c
+        .send(&LoginWithPassword::new("jane", "pw-123456"))
+        .unwrap_err();
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(api.body().is_withheld());
+    assert_hidden(&err, "Yq1dd3Xw");
+}
+
+#[test]
+fn a_withheld_body_keeps_its_length() {
+    let body = r#"{"status":"success","orgSelectionToken":"o","orgs":"x"}"#;
+    let c = client(move |_r: Request<Vec<u8>>| reply(200, "application/json", body));
+    let Error::Decode(err) = c
+        .send(&LoginWithPassword::new("jane", "pw-123456"))
+        .unwrap_err()
+    else {
+        panic!("expected a decode error")
+    };
+    assert!(err.body().is_withheld());
+    assert!(err.body().bytes().is_empty());
+    assert_eq!(err.body().len(), body.len());
+    assert!(!err.body().is_empty());
+}
+
+#[test]
+fn white_space_and_tiny_trimmed_secrets_leave_text_alone() {
+    let c = client(|_r: Request<Vec<u8>>| {
+        json_reply(400, &json!({"status": "error", "message": "a b,x,c"}))
+    });
+    let raw = RawRequest::new(Method::POST, "/x")
+        .secret(" ")
+        .secret(" x ");
+    let err = c.send(&raw).unwrap_err();
+    // `" x "` itself is not in the message, and neither `" "` nor `"x"` count alone.
+    assert_eq!(
+        err.to_string(),
+        "server answered HTTP 400 Bad Request: a b,x,c"
     );
 }

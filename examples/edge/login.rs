@@ -1,9 +1,10 @@
 //! `edge login …`: both login flows, printing tokens only when asked to.
 
 use rockit_edge::login::{
-    Authenticate, Login, LoginToOrg, LoginWithPassword, Logout, Password, Refresh, TokenPair,
+    AuthToken, Authenticate, Login, LoginToOrg, LoginWithPassword, Logout, Password, Refresh,
+    Session, TokenPair,
 };
-use rockit_edge::{fake, BaseUrl, Client, Credentials, Error, Secret};
+use rockit_edge::{fake, BaseUrl, Client, Credentials, Error};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -81,17 +82,24 @@ fn password(client: &Client<Server>) -> Result<Password, Failure> {
     }
 }
 
-fn shown(secret: &Secret, show: bool) -> String {
+/// A secret as the human-readable output shows it: only with `--show-secrets`.
+pub fn shown(secret: &str, show: bool) -> String {
     if show {
-        secret.expose().to_owned()
+        secret.to_owned()
     } else {
         "[hidden; --show-secrets shows it]".to_owned()
     }
 }
 
-/// Prints `value` as JSON, with the members named in `secrets` hidden at any depth unless
-/// `show`.
-pub fn json_hiding<T: Serialize>(value: &T, secrets: &[&str], show: bool) {
+/// An answer that carries secrets, as JSON: unless `show`, every member but the typed ones in
+/// `typed` is `[redacted]`, and so are the members named in `secrets` at any depth. A member
+/// this program does not know may be a secret too.
+pub fn hidden_json<T: Serialize>(
+    answer: &T,
+    typed: &[&str],
+    secrets: &[&str],
+    show: bool,
+) -> Value {
     fn hide(value: &mut Value, secrets: &[&str]) {
         match value {
             Value::Object(map) => {
@@ -108,11 +116,18 @@ pub fn json_hiding<T: Serialize>(value: &T, secrets: &[&str], show: bool) {
         }
     }
 
-    let mut json = serde_json::to_value(value).unwrap_or(Value::Null);
+    let mut json = serde_json::to_value(answer).unwrap_or(Value::Null);
     if !show {
+        if let Value::Object(members) = &mut json {
+            for (name, member) in members.iter_mut() {
+                if !typed.contains(&name.as_str()) {
+                    *member = Value::from("[redacted]");
+                }
+            }
+        }
         hide(&mut json, secrets);
     }
-    output::json(&json);
+    json
 }
 
 fn old_flow(org: &str, user: &str, as_json: bool, show: bool) -> Result<(), Failure> {
@@ -124,15 +139,20 @@ fn old_flow(org: &str, user: &str, as_json: bool, show: bool) -> Result<(), Fail
 
     if as_json {
         use rockit_edge::assumed::login::{LOGIN_AUTH_TOKEN_MEMBER, LOGIN_SESSION_TOKEN_MEMBER};
-        let both = serde_json::json!({"session": session, "auth": auth});
-        let secrets = [LOGIN_SESSION_TOKEN_MEMBER, LOGIN_AUTH_TOKEN_MEMBER];
-        json_hiding(&both, &secrets, show);
+        let session = hidden_json(
+            &session,
+            Session::MEMBERS,
+            &[LOGIN_SESSION_TOKEN_MEMBER],
+            show,
+        );
+        let auth = hidden_json(&auth, AuthToken::MEMBERS, &[LOGIN_AUTH_TOKEN_MEMBER], show);
+        output::json(&serde_json::json!({"session": session, "auth": auth}));
         return Ok(());
     }
     let mut lines = vec![
-        ("session token", shown(&session.session_token, show)),
+        ("session token", shown(session.session_token.expose(), show)),
         ("valid for", minutes(session.lifetime())),
-        ("auth token", shown(&auth.auth_token, show)),
+        ("auth token", shown(auth.auth_token.expose(), show)),
         ("auth valid for", minutes(auth.lifetime())),
     ];
     if let Some(permissions) = session.permissions.get() {
@@ -181,11 +201,8 @@ fn new_flow(
 
     if as_json {
         use rockit_edge::assumed::login::{LOGIN_ACCESS_TOKEN_MEMBER, LOGIN_REFRESH_TOKEN_MEMBER};
-        json_hiding(
-            &tokens,
-            &[LOGIN_ACCESS_TOKEN_MEMBER, LOGIN_REFRESH_TOKEN_MEMBER],
-            show,
-        );
+        let secrets = [LOGIN_ACCESS_TOKEN_MEMBER, LOGIN_REFRESH_TOKEN_MEMBER];
+        output::json(&hidden_json(&tokens, TokenPair::MEMBERS, &secrets, show));
         return Ok(());
     }
     show_tokens(&org, &orgs, &tokens, show);
@@ -199,9 +216,9 @@ fn show_tokens(org: &str, orgs: &[&str], tokens: &TokenPair, show: bool) {
     output::block(&[
         ("organisations", orgs.join(", ")),
         ("organisation", org.to_owned()),
-        ("access token", shown(&tokens.access_token, show)),
+        ("access token", shown(tokens.access_token.expose(), show)),
         ("valid for", minutes(tokens.lifetime())),
-        ("refresh token", shown(&tokens.refresh_token, show)),
+        ("refresh token", shown(tokens.refresh_token.expose(), show)),
         ("refresh valid for", minutes(tokens.refresh_lifetime())),
     ]);
 }

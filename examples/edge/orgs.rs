@@ -54,17 +54,12 @@ fn create(mut args: Args, as_json: bool) -> Result<(), Failure> {
                 Value::from(password),
             );
         }
-        crate::login::json_hiding(&body, &[ORGS_CREATE_PASSWORD_MEMBER], show);
+        output::json(&crate::login::hidden_json(&body, &[], &[], show));
         return Ok(());
     }
     let mut lines = vec![("created", created.org_name.clone())];
     if let Some(password) = password {
-        let text = if show {
-            password.to_owned()
-        } else {
-            "[hidden; --show-secrets shows it]".to_owned()
-        };
-        lines.push(("initial password", text));
+        lines.push(("initial password", crate::login::shown(password, show)));
     }
     output::block(&lines);
     Ok(())

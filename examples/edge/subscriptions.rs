@@ -2,7 +2,7 @@
 
 use rockit_edge::assumed::subscriptions::{SUBSCRIPTIONS_LIST_MEMBER, SUBSCRIPTIONS_SECRET_MEMBER};
 use rockit_edge::subscriptions::{
-    Event, EventFilter, ListSubscriptions, Subscribe, Target, Unsubscribe,
+    Event, EventFilter, ListSubscriptions, Subscribe, Subscribed, Target, Unsubscribe,
 };
 
 use crate::args::{Args, UsageError};
@@ -93,17 +93,15 @@ fn create(mut args: Args, as_json: bool) -> Result<(), Failure> {
     let subscribed = connect::client()?.send(&request)?;
 
     if as_json {
-        crate::login::json_hiding(&subscribed, &[SUBSCRIPTIONS_SECRET_MEMBER], show);
+        let typed = Subscribed::MEMBERS;
+        let json =
+            crate::login::hidden_json(&subscribed, typed, &[SUBSCRIPTIONS_SECRET_MEMBER], show);
+        output::json(&json);
         return Ok(());
     }
     let mut lines = vec![("created", name)];
     if let Some(secret) = subscribed.secret.get() {
-        let text = if show {
-            secret.expose().to_owned()
-        } else {
-            "[hidden; --show-secrets shows it]".to_owned()
-        };
-        lines.push(("webhook secret", text));
+        lines.push(("webhook secret", crate::login::shown(secret.expose(), show)));
     }
     if let Some(events) = subscribed.subscription.get().and_then(|s| s.events.get()) {
         lines.push(("events", filter_text(Some(events))));

@@ -93,13 +93,9 @@ fn create(mut args: Args, as_json: bool) -> Result<(), Failure> {
             Value::from(created.api_key.expose()),
         );
         if as_json {
-            crate::login::json_hiding(&body, &[USERS_MACHINE_KEY_MEMBER], show);
+            output::json(&crate::login::hidden_json(&body, &[], &[], show));
         } else {
-            let key = if show {
-                created.api_key.expose().to_owned()
-            } else {
-                "[hidden; --show-secrets shows it]".to_owned()
-            };
+            let key = crate::login::shown(created.api_key.expose(), show);
             output::block(&[("created", created.username.clone()), ("api key", key)]);
         }
         return Ok(());

@@ -5,8 +5,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-/// The example's command, with no `ROCKIT_EDGE_*` variable from the environment, so that it
-/// talks to the fake. `cargo test` builds the examples next to the test binaries' folder.
+/// The example's command, with no `ROCKIT_EDGE_*` or proxy variable from the environment, so
+/// that it talks to the fake. `cargo test` builds the examples next to the test binaries' folder.
 pub fn edge() -> Command {
     let mut dir = std::env::current_exe().unwrap();
     dir.pop();
@@ -18,8 +18,10 @@ pub fn edge() -> Command {
         .join(format!("edge{}", std::env::consts::EXE_SUFFIX));
     assert!(exe.exists(), "the example is built at {}", exe.display());
     let mut command = Command::new(exe);
+    // No proxy either: a test that points the example at a loopback server must reach it.
     for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("ROCKIT_EDGE_") {
+        let text = name.to_string_lossy();
+        if text.starts_with("ROCKIT_EDGE_") || text.to_ascii_lowercase().ends_with("_proxy") {
             command.env_remove(name);
         }
     }

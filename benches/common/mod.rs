@@ -90,8 +90,9 @@ pub fn settings() -> (usize, Duration) {
     }
 }
 
-/// Runs the rest of this benchmark on one CPU core: re-runs it under `taskset -c 0` and exits
-/// with its status, or goes on unpinned (saying so) where `taskset` is missing.
+/// Runs the rest of this benchmark on one CPU core: re-runs it under `taskset -c N` (N the first
+/// core this process may use) and exits with its status, or goes on unpinned (saying so) where
+/// `taskset` is missing or cannot pin.
 ///
 /// A client and the loopback server it talks to hand every request over between threads. With
 /// more than one core, the scheduler may keep one contender's threads on a core together and
@@ -103,11 +104,32 @@ pub fn on_one_core() {
         println!("cpu_cores_used: 1");
         return;
     }
+    // The first core this process may use, which in a container need not be core 0.
+    let core = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let list = status
+                .lines()
+                .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))?;
+            let first = list.trim().split([',', '-']).next()?;
+            Some(first.to_owned())
+        })
+        .unwrap_or_else(|| "0".to_owned());
+    let pins = Command::new("taskset")
+        .args(["-c", &core, "true"])
+        .status()
+        .is_ok_and(|s| s.success());
     let Ok(exe) = std::env::current_exe() else {
         return;
     };
+    if !pins {
+        eprintln!(
+            "cannot pin to core {core} with taskset: running on every core, figures vary more"
+        );
+        return;
+    }
     let status = Command::new("taskset")
-        .args(["-c", "0"])
+        .args(["-c", &core])
         .arg(exe)
         .args(std::env::args_os().skip(1))
         .env(PINNED, "1")
