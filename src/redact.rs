@@ -105,6 +105,13 @@ impl Redactor {
     }
 }
 
+/// `bytes` with each of `secrets`, in any of the forms below, replaced by `[redacted]`; `None`
+/// when they hold none.
+#[cfg_attr(not(feature = "ureq"), allow(dead_code))]
+pub(crate) fn redact_bytes(bytes: &[u8], secrets: &[Vec<u8>]) -> Option<Vec<u8>> {
+    Forms::of(secrets).bytes(bytes)
+}
+
 /// Secrets in the forms an answer may repeat them in: as they are and trimmed; as JSON
 /// escapes them, also with `/` escaped; and as HTML escapes them. A form is also found where
 /// the answer writes some of its characters as JSON `\uXXXX` escapes, as Python, PHP and Go

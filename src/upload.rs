@@ -112,7 +112,7 @@ pub const PROGRESS_STEP: u64 = 1024 * 1024;
 pub const MAX_ANSWER_BYTES: u64 = 64 * 1024;
 
 /// What stands for the query string wherever a URL is shown.
-const REDACTED: &str = "[redacted]";
+const REDACTED: &str = crate::redact::REDACTED;
 
 /// An upload URL, checked once, whose query string is never shown.
 ///
@@ -928,23 +928,7 @@ fn redact_body(body: Vec<u8>, url: &UploadUrl) -> Vec<u8> {
         secrets.push(decoded);
     }
     secrets.retain(|s| s.len() >= SHORTEST_SECRET);
-    // Longest first, so that a value inside the whole query does not break up its match.
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    secrets.iter().fold(body, |body, secret| {
-        replace_all(&body, secret, REDACTED.as_bytes())
-    })
-}
-
-fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(haystack.len());
-    let mut rest = haystack;
-    while let Some(at) = rest.windows(needle.len()).position(|w| w == needle) {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(with);
-        rest = &rest[at + needle.len()..];
-    }
-    out.extend_from_slice(rest);
-    out
+    crate::redact::redact_bytes(&body, &secrets).unwrap_or(body)
 }
 
 #[cfg(test)]
