@@ -154,7 +154,8 @@ fn locate_failure<T: ReadInto>(
 /// without any of the body.
 ///
 /// An answer with an error status is the server's error message and is kept; a success
-/// status whose body does not report success may still carry the secret.
+/// status whose body does not report success may still carry the secret. The code and message
+/// read from such a body are kept: they are the server's words about what went wrong.
 pub(crate) fn without_body(e: Error) -> Error {
     match e {
         Error::Decode(e) => e.without_body().into(),

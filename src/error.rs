@@ -366,7 +366,8 @@ impl StdError for DecodeError {}
 ///
 /// A client puts `[redacted]` in the place of any secret its request carried (a token in a
 /// header, a password in the body), so the excerpt can be longer or shorter than what was
-/// received; [`BodyExcerpt::len`] stays the length of the body as received.
+/// received; [`BodyExcerpt::len`] stays the length of the body as received. The body of an
+/// answer that carries a fresh secret is kept back whole ([`BodyExcerpt::is_withheld`]).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct BodyExcerpt {
     bytes: Vec<u8>,

@@ -113,9 +113,10 @@ pub(crate) fn redact_bytes(bytes: &[u8], secrets: &[Vec<u8>]) -> Option<Vec<u8>>
 }
 
 /// Secrets in the forms an answer may repeat them in: as they are and trimmed; as JSON
-/// escapes them, also with `/` escaped; and as HTML escapes them. A form is also found where
-/// the answer writes some of its characters as JSON `\uXXXX` escapes, as Python, PHP and Go
-/// do for non-ASCII characters or `<`, `>` and `&`.
+/// escapes them, also with `/` escaped, once or twice (a request body repeated inside a JSON
+/// string); as HTML escapers write them; and percent-encoded. A form is also found where the
+/// answer writes some of its characters as JSON `\uXXXX` escapes, as Python, PHP and Go do
+/// for non-ASCII characters or `<`, `>` and `&`.
 pub(crate) struct Forms {
     forms: Vec<Vec<u8>>,
 }
@@ -130,7 +131,11 @@ impl Forms {
         };
         for secret in secrets {
             // White space alone cannot be told from the text around it.
-            if secret.iter().all(u8::is_ascii_whitespace) {
+            let blank = match std::str::from_utf8(secret) {
+                Ok(text) => text.trim().is_empty(),
+                Err(_) => secret.iter().all(u8::is_ascii_whitespace),
+            };
+            if blank {
                 continue;
             }
             add(secret.clone());
@@ -195,18 +200,24 @@ impl Forms {
 /// The escaped forms of `text`.
 fn encoded(text: &str) -> Vec<String> {
     let json = json_escaped(text);
+    let slashes = json.replace('/', "\\/");
     let mut forms = vec![
-        json.replace('/', "\\/"),
         // Quoted once more, as when a server repeats the request body inside a JSON string.
         json_escaped(&json),
+        json_escaped(&slashes).replace('/', "\\/"),
+        json_escaped(&slashes),
+        slashes,
         json,
     ];
-    // HTML, as the common escapers write it: quotes as named entities (`&quot;`, `&#39;`),
-    // or as numeric ones (Python's `&#x27;`, Go's `&#34;` and `&#39;`).
-    for (double, single) in [
-        ("&quot;", "&#39;"),
-        ("&quot;", "&#x27;"),
-        ("&#34;", "&#39;"),
+    // HTML, as the common escapers write it: `&`, `<` and `>` as named entities, quotes as
+    // named or numeric ones (Python's `&#x27;`, PHP's `&#039;`, Go's `&#34;`, `&#39;` and, in
+    // templates, `&#43;` for `+`).
+    for (double, single, plus) in [
+        ("&quot;", "&#39;", "+"),
+        ("&quot;", "&#x27;", "+"),
+        ("&quot;", "&#039;", "+"),
+        ("&#34;", "&#39;", "+"),
+        ("&#34;", "&#39;", "&#43;"),
     ] {
         forms.push(map_chars(text, |c| {
             let entity = match c {
@@ -215,17 +226,22 @@ fn encoded(text: &str) -> Vec<String> {
                 '>' => "&gt;",
                 '"' => double,
                 '\'' => single,
+                '+' => plus,
                 _ => return None,
             };
             Some(entity.to_owned())
         }));
     }
-    // Percent-encoded, as in a query string or a form body, with `%20` or `+` for a space and
-    // hex digits in either case.
-    let percent = utf8_percent_encode(text, URL_UNRESERVED).to_string();
-    forms.push(percent.replace("%20", "+"));
-    forms.push(lower_case_hex(&percent));
-    forms.push(percent);
+    // Percent-encoded, as in a query string or a form body: with `%20` or `+` for a space,
+    // hex digits in either case, and `/` or `*` left as they are by some encoders.
+    for set in [URL_UNRESERVED, URL_PATH, URL_FORM] {
+        let percent = utf8_percent_encode(text, set).to_string();
+        let lower = lower_case_hex(&percent);
+        forms.push(lower.replace("%20", "+"));
+        forms.push(percent.replace("%20", "+"));
+        forms.push(lower);
+        forms.push(percent);
+    }
     forms
 }
 
@@ -235,6 +251,12 @@ const URL_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
+
+/// As Python's `quote` encodes: `/` left as it is.
+const URL_PATH: &AsciiSet = &URL_UNRESERVED.remove(b'/');
+
+/// As form encoding leaves it: `*` as it is.
+const URL_FORM: &AsciiSet = &URL_UNRESERVED.remove(b'*');
 
 fn json_escaped(text: &str) -> String {
     let quoted = serde_json::to_string(text).unwrap_or_default();
@@ -329,6 +351,9 @@ fn replace_all<'f>(haystack: &[u8], forms: impl Iterator<Item = &'f Vec<u8>>) ->
 fn decode_unicode_escapes(bytes: &[u8]) -> (Option<Vec<u8>>, Vec<(usize, usize)>) {
     fn unit(bytes: &[u8], at: usize) -> Option<u16> {
         let digits = bytes.get(at..at + 6)?.strip_prefix(b"\\u")?;
+        if !digits.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
         u16::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
     }
     if find(bytes, b"\\u").is_none() {
@@ -338,6 +363,15 @@ fn decode_unicode_escapes(bytes: &[u8]) -> (Option<Vec<u8>>, Vec<(usize, usize)>
     let mut origins = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        // An escaped backslash starts no escape: `\\u0041` is a backslash, then `u0041`.
+        if bytes[i..].starts_with(b"\\\\") {
+            for at in [i, i + 1] {
+                decoded.push(bytes[at]);
+                origins.push((at, at + 1));
+            }
+            i += 2;
+            continue;
+        }
         let escaped =
             unit(bytes, i).and_then(|first| match char::decode_utf16([first]).next()?.ok() {
                 Some(c) => Some((c, 6)),

@@ -927,6 +927,12 @@ fn redact_body(body: Vec<u8>, url: &UploadUrl) -> Vec<u8> {
         let decoded: Vec<u8> = percent_encoding::percent_decode_str(value).collect();
         secrets.push(decoded);
     }
+    // Trimmed first: a value padded with spaces to the length would otherwise count, and its
+    // short core be blanked everywhere.
+    for secret in &mut secrets {
+        let text = String::from_utf8_lossy(secret);
+        *secret = text.trim().as_bytes().to_vec();
+    }
     secrets.retain(|s| s.len() >= SHORTEST_SECRET);
     crate::redact::redact_bytes(&body, &secrets).unwrap_or(body)
 }
@@ -1015,6 +1021,20 @@ mod tests {
         let url = UploadUrl::parse("http://127.0.0.1:8080/upload/t").unwrap();
         assert_eq!(url.redacted(), "http://127.0.0.1:8080/upload/t");
         assert_eq!((url.host(), url.port()), ("127.0.0.1", 8080));
+    }
+
+    #[test]
+    fn a_short_value_padded_with_spaces_is_no_secret() {
+        let url = UploadUrl::parse(
+            "https://store.example.com/b/k?note=%20%20%20%20%203600&X-Amz-Signature=abcdef0123456789",
+        )
+        .unwrap();
+        let body = b"<Error><Expires>3600</Expires><Sig>abcdef0123456789</Sig></Error>".to_vec();
+        let redacted = String::from_utf8(redact_body(body, &url)).unwrap();
+        assert_eq!(
+            redacted,
+            "<Error><Expires>3600</Expires><Sig>[redacted]</Sig></Error>"
+        );
     }
 
     #[test]

@@ -593,3 +593,62 @@ fn white_space_and_tiny_trimmed_secrets_leave_text_alone() {
         "server answered HTTP 400 Bad Request: a b,x,c"
     );
 }
+
+#[test]
+fn more_html_percent_and_json_encodings_are_found() {
+    let cases: [(&str, &str, &str); 6] = [
+        // PHP's htmlspecialchars with ENT_QUOTES; Go's html/template writes `+` as `&#43;`.
+        (
+            "it's-Zq9Wv",
+            "text/html",
+            "<p>bad password it&#039;s-Zq9Wv</p>",
+        ),
+        (
+            "ab+cdZq9Wv",
+            "text/html",
+            "<p>bad password ab&#43;cdZq9Wv</p>",
+        ),
+        // A request body quoted twice by PHP's json_encode, `/` escaped each time.
+        (
+            "ab/cdZq9Wv",
+            "application/json",
+            r#"{"status":"error","message":"bad","request":"{\"password\":\"ab\\\/cdZq9Wv\"}"}"#,
+        ),
+        // Percent-encoded: lower-case hex with `+`; `/` left by Python's quote; `*` by forms.
+        ("p/ss Zq9Wv", "text/plain", "rejected password=p%2fss+Zq9Wv"),
+        ("p/ss Zq9Wv", "text/plain", "rejected password=p/ss%20Zq9Wv"),
+        ("p*ss Zq9Wv", "text/plain", "rejected password=p*ss+Zq9Wv"),
+    ];
+    for (password, content_type, body) in cases {
+        let c = client(move |_r: Request<Vec<u8>>| reply(400, content_type, body));
+        let err = c
+            .send(&LoginWithPassword::new("jane", password))
+            .unwrap_err();
+        assert_hidden(&err, "Zq9Wv");
+    }
+}
+
+#[test]
+fn what_only_looks_like_a_secret_is_left_alone() {
+    let cases: [(&str, &str); 3] = [
+        // A secret of Unicode white space alone.
+        ("\u{a0}", "50\u{a0}km away"),
+        // `\u+041` is no escape, and `\\u0041` is a backslash and then `u0041`.
+        ("AZq9Wv", r"plus \u+041Zq9Wv"),
+        ("AZq9Wv", r"slash \\u0041Zq9Wv"),
+    ];
+    for (secret, message) in cases {
+        let body = serde_json::to_vec(&json!({"status": "error", "message": message})).unwrap();
+        let c = client(move |_r: Request<Vec<u8>>| reply(400, "application/json", body.clone()));
+        let raw = RawRequest::new(Method::POST, "/x").secret(secret);
+        let Error::Api(err) = c.send(&raw).unwrap_err() else {
+            panic!("expected an API error")
+        };
+        assert_eq!(err.message(), Some(message));
+        assert!(
+            !err.body().text().contains("[redacted]"),
+            "{}",
+            err.body().text()
+        );
+    }
+}

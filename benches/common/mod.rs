@@ -119,15 +119,15 @@ pub fn on_one_core() {
         .args(["-c", &core, "true"])
         .status()
         .is_ok_and(|s| s.success());
-    let Ok(exe) = std::env::current_exe() else {
-        return;
-    };
-    if !pins {
+    let unpinned = || {
         eprintln!(
             "cannot pin to core {core} with taskset: running on every core, figures vary more"
         );
-        return;
-    }
+        println!("cpu_cores_used: all");
+    };
+    let (true, Ok(exe)) = (pins, std::env::current_exe()) else {
+        return unpinned();
+    };
     let status = Command::new("taskset")
         .args(["-c", &core])
         .arg(exe)
@@ -136,6 +136,6 @@ pub fn on_one_core() {
         .status();
     match status {
         Ok(status) => std::process::exit(status.code().unwrap_or(1)),
-        Err(e) => eprintln!("cannot run taskset ({e}): running on every core, figures vary more"),
+        Err(_) => unpinned(),
     }
 }
