@@ -5,8 +5,6 @@ use rockit_edge::login::{
     Session, TokenPair,
 };
 use rockit_edge::{fake, BaseUrl, Client, Credentials, Error};
-use serde::Serialize;
-use serde_json::Value;
 
 use crate::args::{Args, UsageError};
 use crate::connect::Server;
@@ -82,54 +80,6 @@ fn password(client: &Client<Server>) -> Result<Password, Failure> {
     }
 }
 
-/// A secret as the human-readable output shows it: only with `--show-secrets`.
-pub fn shown(secret: &str, show: bool) -> String {
-    if show {
-        secret.to_owned()
-    } else {
-        "[hidden; --show-secrets shows it]".to_owned()
-    }
-}
-
-/// An answer that carries secrets, as JSON: unless `show`, every member but the typed ones in
-/// `typed` is `[redacted]`, and so are the members named in `secrets` at any depth. A member
-/// this program does not know may be a secret too.
-pub fn hidden_json<T: Serialize>(
-    answer: &T,
-    typed: &[&str],
-    secrets: &[&str],
-    show: bool,
-) -> Value {
-    fn hide(value: &mut Value, secrets: &[&str]) {
-        match value {
-            Value::Object(map) => {
-                for (name, member) in map.iter_mut() {
-                    if secrets.contains(&name.as_str()) {
-                        *member = Value::from("[redacted]");
-                    } else {
-                        hide(member, secrets);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|item| hide(item, secrets)),
-            _ => {}
-        }
-    }
-
-    let mut json = serde_json::to_value(answer).unwrap_or(Value::Null);
-    if !show {
-        if let Value::Object(members) = &mut json {
-            for (name, member) in members.iter_mut() {
-                if !typed.contains(&name.as_str()) {
-                    *member = Value::from("[redacted]");
-                }
-            }
-        }
-        hide(&mut json, secrets);
-    }
-    json
-}
-
 fn old_flow(org: &str, user: &str, as_json: bool, show: bool) -> Result<(), Failure> {
     let mut client = login_client()?;
     let password = password(&client)?;
@@ -139,20 +89,23 @@ fn old_flow(org: &str, user: &str, as_json: bool, show: bool) -> Result<(), Fail
 
     if as_json {
         use rockit_edge::assumed::login::{LOGIN_AUTH_TOKEN_MEMBER, LOGIN_SESSION_TOKEN_MEMBER};
-        let session = hidden_json(
+        let session = output::hidden_json(
             &session,
             Session::MEMBERS,
             &[LOGIN_SESSION_TOKEN_MEMBER],
             show,
         );
-        let auth = hidden_json(&auth, AuthToken::MEMBERS, &[LOGIN_AUTH_TOKEN_MEMBER], show);
+        let auth = output::hidden_json(&auth, AuthToken::MEMBERS, &[LOGIN_AUTH_TOKEN_MEMBER], show);
         output::json(&serde_json::json!({"session": session, "auth": auth}));
         return Ok(());
     }
     let mut lines = vec![
-        ("session token", shown(session.session_token.expose(), show)),
+        (
+            "session token",
+            output::shown(session.session_token.expose(), show),
+        ),
         ("valid for", minutes(session.lifetime())),
-        ("auth token", shown(auth.auth_token.expose(), show)),
+        ("auth token", output::shown(auth.auth_token.expose(), show)),
         ("auth valid for", minutes(auth.lifetime())),
     ];
     if let Some(permissions) = session.permissions.get() {
@@ -202,7 +155,12 @@ fn new_flow(
     if as_json {
         use rockit_edge::assumed::login::{LOGIN_ACCESS_TOKEN_MEMBER, LOGIN_REFRESH_TOKEN_MEMBER};
         let secrets = [LOGIN_ACCESS_TOKEN_MEMBER, LOGIN_REFRESH_TOKEN_MEMBER];
-        output::json(&hidden_json(&tokens, TokenPair::MEMBERS, &secrets, show));
+        output::json(&output::hidden_json(
+            &tokens,
+            TokenPair::MEMBERS,
+            &secrets,
+            show,
+        ));
         return Ok(());
     }
     show_tokens(&org, &orgs, &tokens, show);
@@ -216,9 +174,15 @@ fn show_tokens(org: &str, orgs: &[&str], tokens: &TokenPair, show: bool) {
     output::block(&[
         ("organisations", orgs.join(", ")),
         ("organisation", org.to_owned()),
-        ("access token", shown(tokens.access_token.expose(), show)),
+        (
+            "access token",
+            output::shown(tokens.access_token.expose(), show),
+        ),
         ("valid for", minutes(tokens.lifetime())),
-        ("refresh token", shown(tokens.refresh_token.expose(), show)),
+        (
+            "refresh token",
+            output::shown(tokens.refresh_token.expose(), show),
+        ),
         ("refresh valid for", minutes(tokens.refresh_lifetime())),
     ]);
 }

@@ -54,12 +54,12 @@ fn create(mut args: Args, as_json: bool) -> Result<(), Failure> {
                 Value::from(password),
             );
         }
-        output::json(&crate::login::hidden_json(&body, &[], &[], show));
+        output::json(&output::hidden_json(&body, &[], &[], show));
         return Ok(());
     }
     let mut lines = vec![("created", created.org_name.clone())];
     if let Some(password) = password {
-        lines.push(("initial password", crate::login::shown(password, show)));
+        lines.push(("initial password", output::shown(password, show)));
     }
     output::block(&lines);
     Ok(())

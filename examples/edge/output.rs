@@ -50,6 +50,54 @@ pub fn list_body<T: Serialize>(page: &Page<T>, member: &str) -> Map<String, Valu
     body
 }
 
+/// A secret as the human-readable output shows it: only with `--show-secrets`.
+pub fn shown(secret: &str, show: bool) -> String {
+    if show {
+        secret.to_owned()
+    } else {
+        "[hidden; --show-secrets shows it]".to_owned()
+    }
+}
+
+/// An answer that carries secrets, as JSON: unless `show`, every member but the typed ones in
+/// `typed` is `[redacted]`, and so are the members named in `secrets` at any depth. A member
+/// this program does not know may be a secret too.
+pub fn hidden_json<T: Serialize>(
+    answer: &T,
+    typed: &[&str],
+    secrets: &[&str],
+    show: bool,
+) -> Value {
+    fn hide(value: &mut Value, secrets: &[&str]) {
+        match value {
+            Value::Object(map) => {
+                for (name, member) in map.iter_mut() {
+                    if secrets.contains(&name.as_str()) {
+                        *member = Value::from("[redacted]");
+                    } else {
+                        hide(member, secrets);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| hide(item, secrets)),
+            _ => {}
+        }
+    }
+
+    let mut json = serde_json::to_value(answer).unwrap_or(Value::Null);
+    if !show {
+        if let Value::Object(members) = &mut json {
+            for (name, member) in members.iter_mut() {
+                if !typed.contains(&name.as_str()) {
+                    *member = Value::from("[redacted]");
+                }
+            }
+        }
+        hide(&mut json, secrets);
+    }
+    json
+}
+
 /// Prints rows under a header, each column as wide as its widest cell. Cells come from the
 /// server, so their control characters are escaped.
 pub fn table(header: &[&str], rows: &[Vec<String>]) {

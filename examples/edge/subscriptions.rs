@@ -94,14 +94,13 @@ fn create(mut args: Args, as_json: bool) -> Result<(), Failure> {
 
     if as_json {
         let typed = Subscribed::MEMBERS;
-        let json =
-            crate::login::hidden_json(&subscribed, typed, &[SUBSCRIPTIONS_SECRET_MEMBER], show);
+        let json = output::hidden_json(&subscribed, typed, &[SUBSCRIPTIONS_SECRET_MEMBER], show);
         output::json(&json);
         return Ok(());
     }
     let mut lines = vec![("created", name)];
     if let Some(secret) = subscribed.secret.get() {
-        lines.push(("webhook secret", crate::login::shown(secret.expose(), show)));
+        lines.push(("webhook secret", output::shown(secret.expose(), show)));
     }
     if let Some(events) = subscribed.subscription.get().and_then(|s| s.events.get()) {
         lines.push(("events", filter_text(Some(events))));

@@ -93,9 +93,9 @@ fn create(mut args: Args, as_json: bool) -> Result<(), Failure> {
             Value::from(created.api_key.expose()),
         );
         if as_json {
-            output::json(&crate::login::hidden_json(&body, &[], &[], show));
+            output::json(&output::hidden_json(&body, &[], &[], show));
         } else {
-            let key = crate::login::shown(created.api_key.expose(), show);
+            let key = output::shown(created.api_key.expose(), show);
             output::block(&[("created", created.username.clone()), ("api key", key)]);
         }
         return Ok(());
