@@ -56,20 +56,7 @@ impl BaseUrl {
             Some(a) if !a.host().is_empty() => a.clone(),
             _ => return Err(InputError::new(WHAT, "must name a host")),
         };
-        // `http::Uri` keeps a port it cannot read as a `u16` (`:99999`, `:+80`, `:`), and a
-        // client would then quietly use the scheme's default port, credentials and all.
-        let host_end = authority.as_str().rfind(']').map_or(0, |i| i + 1);
-        if let Some((_, port)) = authority.as_str()[host_end..].rsplit_once(':') {
-            let valid = !port.is_empty()
-                && port.bytes().all(|b| b.is_ascii_digit())
-                && port.parse::<u16>().is_ok_and(|p| p > 0);
-            if !valid {
-                return Err(InputError::new(
-                    WHAT,
-                    "port must be a number from 1 to 65535",
-                ));
-            }
-        }
+        check_port(&authority, WHAT)?;
         if uri.query().is_some() {
             return Err(InputError::new(WHAT, "must not have a query"));
         }
@@ -144,6 +131,27 @@ impl std::str::FromStr for BaseUrl {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         BaseUrl::parse(s)
     }
+}
+
+/// Refuses a port `http::Uri` keeps but cannot read as a `u16` (`:99999`, `:+80`, `:`) or `:0`:
+/// a client would quietly use the scheme's default port instead, credentials and all.
+pub(crate) fn check_port(
+    authority: &http::uri::Authority,
+    what: &'static str,
+) -> Result<(), InputError> {
+    let host_end = authority.as_str().rfind(']').map_or(0, |i| i + 1);
+    if let Some((_, port)) = authority.as_str()[host_end..].rsplit_once(':') {
+        let valid = !port.is_empty()
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u16>().is_ok_and(|p| p > 0);
+        if !valid {
+            return Err(InputError::new(
+                what,
+                "port must be a number from 1 to 65535",
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

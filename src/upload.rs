@@ -173,6 +173,7 @@ impl UploadUrl {
         if authority.host().is_empty() {
             return Err(InputError::new(WHAT, "must name a host"));
         }
+        crate::base_url::check_port(authority, WHAT)?;
         let mut redacted = format!(
             "{}://{}{}",
             uri.scheme_str().unwrap_or("http"),
@@ -1013,6 +1014,9 @@ mod tests {
             ("https://u@store.example.com/b", "user information"),
             ("https://store.example.com/b c", "white space"),
             ("", "absolute"),
+            ("https://store.example.com:99999/b?sig=1", "port"),
+            ("https://store.example.com:+443/b", "port"),
+            ("https://store.example.com:0/b", "port"),
         ] {
             let err = UploadUrl::parse(bad).unwrap_err();
             assert_eq!(err.what(), "upload URL");
