@@ -93,7 +93,7 @@ pub const LIST_OFFSET_MEMBER: &str = "offset";
 /// List bodies echo the page size they use in this member.
 pub const LIST_LIMIT_MEMBER: &str = "limit";
 
-/// Task states that end a task in failure (besides the reference's `failed`).
+/// Task states that end a task in failure: the reference's `failed` and two more.
 pub const TASK_FAILURE_STATES: &[&str] = &["failed", "error", "expired"];
 
 /// Task states that end a task well; a task whose `steps.finished` is set has ended too.

@@ -164,6 +164,17 @@ pub(crate) fn without_body(e: Error) -> Error {
     }
 }
 
+/// A decode error for an answer that carries a secret, with none of its body.
+pub(crate) fn withheld_decode_error<B: AsRef<[u8]>>(
+    response: &Response<B>,
+    path: String,
+    message: String,
+) -> Error {
+    DecodeError::new(response.status(), path, message, b"")
+        .withholding(response.body().as_ref().len())
+        .into()
+}
+
 /// Decodes a success answer whose body is only `{"status": "success", …}`, keeping the rest.
 pub(crate) fn acknowledgement<B: AsRef<[u8]>>(
     response: &Response<B>,

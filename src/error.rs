@@ -223,7 +223,8 @@ impl ApiError {
         self.message.as_deref()
     }
 
-    /// The start of the body as it was received, less any secret the request carried.
+    /// The start of the body as it was received; after a client or a [`crate::redact::Redactor`],
+    /// less any secret the request carried.
     pub fn body(&self) -> &BodyExcerpt {
         &self.body
     }
@@ -326,14 +327,21 @@ impl DecodeError {
         &self.message
     }
 
-    /// The start of the body as it was received, less any secret the request carried.
+    /// The start of the body as it was received; after a client or a [`crate::redact::Redactor`],
+    /// less any secret the request carried.
     pub fn body(&self) -> &BodyExcerpt {
         &self.body
     }
 
     /// The same error without the body, for an answer that carries a secret.
-    pub(crate) fn without_body(mut self) -> Self {
-        self.body = BodyExcerpt::withheld(self.body.len);
+    pub(crate) fn without_body(self) -> Self {
+        let len = self.body.len;
+        self.withholding(len)
+    }
+
+    /// The same error with a body of `len` bytes kept back.
+    pub(crate) fn withholding(mut self, len: usize) -> Self {
+        self.body = BodyExcerpt::withheld(len);
         self
     }
 

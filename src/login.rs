@@ -39,7 +39,7 @@ use crate::assumed::login::{
 use crate::auth::{Auth, Credentials};
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint};
-use crate::error::{DecodeError, Error, InputError};
+use crate::error::{Error, InputError};
 use crate::model::model;
 use crate::names::NamePattern;
 use crate::secret::Secret;
@@ -288,8 +288,7 @@ pub(crate) fn decode_body<T: DeserializeOwned, B: AsRef<[u8]>>(
             .err()
             .map(|e| (e.path().to_string(), e.into_inner().to_string()));
         let (path, message) = e.unwrap_or_else(|| (".".into(), "cannot be decoded".into()));
-        let body = response.body().as_ref();
-        decode::without_body(DecodeError::new(response.status(), path, message, body).into())
+        decode::withheld_decode_error(response, path, message)
     })
 }
 

@@ -16,7 +16,7 @@ use crate::assumed::orgs::{
 use crate::auth::Auth;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
-use crate::error::{DecodeError, Error, InputError};
+use crate::error::{Error, InputError};
 use crate::model::{Extra, ValuesHidden};
 use crate::names::NamePattern;
 use crate::users::{check_email, Password};
@@ -156,10 +156,8 @@ impl Endpoint for CreateOrganization {
 
     fn decode<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<CreatedOrganization, Error> {
         // The body holds a password, so a decode error keeps none of it.
-        let scrubbed = |path: String, message: String| {
-            let body = response.body().as_ref();
-            decode::without_body(DecodeError::new(response.status(), path, message, body).into())
-        };
+        let scrubbed =
+            |path: String, message: String| decode::withheld_decode_error(response, path, message);
         let mut extra = decode::acknowledgement(response).map_err(decode::without_body)?;
         let initial_password = match extra.remove(ORGS_CREATE_PASSWORD_MEMBER) {
             None | Some(Value::Null) => None,

@@ -99,17 +99,10 @@ impl Redactor {
     /// message, path and body excerpt) replaced by `[redacted]`.
     pub fn redact(&self, mut error: Error) -> Error {
         if !self.secrets.is_empty() {
-            error.redact(&Forms::of(&self.secrets));
+            error.redact(&Forms::of(&self.secrets, 1));
         }
         error
     }
-}
-
-/// `bytes` with each of `secrets`, in any of the forms below, replaced by `[redacted]`; `None`
-/// when they hold none.
-#[cfg_attr(not(feature = "ureq"), allow(dead_code))]
-pub(crate) fn redact_bytes(bytes: &[u8], secrets: &[Vec<u8>]) -> Option<Vec<u8>> {
-    Forms::of(secrets).bytes(bytes)
 }
 
 /// Secrets in the forms an answer may repeat them in: as they are and trimmed; as JSON
@@ -122,7 +115,10 @@ pub(crate) struct Forms {
 }
 
 impl Forms {
-    fn of(secrets: &[Vec<u8>]) -> Self {
+    /// The forms of each of `secrets` that is at least `shortest` bytes long once trimmed:
+    /// white space alone, or a short core padded with it, cannot be told from the text around
+    /// it.
+    pub(crate) fn of(secrets: &[Vec<u8>], shortest: usize) -> Self {
         let mut forms: Vec<Vec<u8>> = Vec::new();
         let mut add = |form: Vec<u8>| {
             if !form.is_empty() && !forms.contains(&form) {
@@ -130,12 +126,11 @@ impl Forms {
             }
         };
         for secret in secrets {
-            // White space alone cannot be told from the text around it.
-            let blank = match std::str::from_utf8(secret) {
-                Ok(text) => text.trim().is_empty(),
-                Err(_) => secret.iter().all(u8::is_ascii_whitespace),
+            let core = match std::str::from_utf8(secret) {
+                Ok(text) => text.trim().len(),
+                Err(_) => secret.trim_ascii().len(),
             };
-            if blank {
+            if core < shortest.max(1) {
                 continue;
             }
             add(secret.clone());
@@ -409,7 +404,7 @@ mod tests {
     use super::*;
 
     fn forms(secrets: &[&str]) -> Forms {
-        Forms::of(&Redactor::new(&Request::new(()), secrets).secrets)
+        Forms::of(&Redactor::new(&Request::new(()), secrets).secrets, 1)
     }
 
     #[test]
@@ -458,7 +453,7 @@ mod tests {
         request
             .headers_mut()
             .insert("x-plain", http::HeaderValue::from_static("visible"));
-        let c = Forms::of(&Redactor::new(&request, &[]).secrets);
+        let c = Forms::of(&Redactor::new(&request, &[]).secrets, 1);
         assert_eq!(
             c.text("hidden-key Bearer b-77 visible").as_deref(),
             Some("[redacted] [redacted] visible")

@@ -90,6 +90,7 @@ use ureq::SendBody;
 use crate::builds::ImportedBuild;
 use crate::decode;
 use crate::error::{Error, InputError, TransportError, TransportErrorKind};
+use crate::redact::{Forms, REDACTED};
 use crate::ureq_transport::{self, LONGEST_TIMEOUT};
 
 /// The `Content-Type` sent by default: `application/x-tar`.
@@ -110,9 +111,6 @@ pub const SEND_TIMEOUT_GRACE: Duration = Duration::from_secs(60);
 pub const PROGRESS_STEP: u64 = 1024 * 1024;
 /// How much of the store's answer body is read and kept: 64 KiB.
 pub const MAX_ANSWER_BYTES: u64 = 64 * 1024;
-
-/// What stands for the query string wherever a URL is shown.
-const REDACTED: &str = crate::redact::REDACTED;
 
 /// An upload URL, checked once, whose query string is never shown.
 ///
@@ -928,14 +926,9 @@ fn redact_body(body: Vec<u8>, url: &UploadUrl) -> Vec<u8> {
         let decoded: Vec<u8> = percent_encoding::percent_decode_str(value).collect();
         secrets.push(decoded);
     }
-    // Trimmed first: a value padded with spaces to the length would otherwise count, and its
-    // short core be blanked everywhere.
-    for secret in &mut secrets {
-        let text = String::from_utf8_lossy(secret);
-        *secret = text.trim().as_bytes().to_vec();
-    }
-    secrets.retain(|s| s.len() >= SHORTEST_SECRET);
-    crate::redact::redact_bytes(&body, &secrets).unwrap_or(body)
+    Forms::of(&secrets, SHORTEST_SECRET)
+        .bytes(&body)
+        .unwrap_or(body)
 }
 
 #[cfg(test)]

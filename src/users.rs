@@ -18,7 +18,7 @@ use crate::assumed::users::{
 use crate::auth::Credentials;
 use crate::decode;
 use crate::endpoint::{json_body, Endpoint, PathBuilder, Query};
-use crate::error::{DecodeError, Error, InputError};
+use crate::error::{Error, InputError};
 use crate::model::{model, Extra, Field, ValuesHidden};
 use crate::names::NamePattern;
 use crate::page::{list_request, ListParams, Page};
@@ -611,9 +611,7 @@ pub(crate) fn secret_member<B: AsRef<[u8]>>(
 ) -> Result<(Secret, Extra), Error> {
     let envelope = decode::envelope::<String, B>(response, member).map_err(decode::without_body)?;
     let key = Secret::new(&envelope.value).map_err(|e| {
-        let (path, problem) = (member.to_owned(), e.problem().to_owned());
-        let body = response.body().as_ref();
-        decode::without_body(DecodeError::new(response.status(), path, problem, body).into())
+        decode::withheld_decode_error(response, member.to_owned(), e.problem().to_owned())
     })?;
     Ok((key, envelope.rest))
 }

@@ -287,7 +287,7 @@ pub fn watch<T: Transport>(
         let request = poll
             .request
             .to_request(client.base_url(), client.credentials())?;
-        let redactor = Redactor::new(&request, &[]);
+        let redactor = Redactor::new(&request, &poll.request.body_secrets());
         let response = client.transport().send(request)?;
         let event = watcher.feed(&response).map_err(|e| redactor.redact(e))?;
         on_event(&event);
