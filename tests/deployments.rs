@@ -431,16 +431,9 @@ proptest! {
 #[test]
 fn an_empty_origin_type_is_refused() {
     use rockit_edge::deployments::CreateDeployment;
-    use rockit_edge::{BaseUrl, Credentials, Endpoint, Error};
 
-    let err = CreateDeployment::new("gcore", "")
-        .to_request(
-            &BaseUrl::parse("https://edge.example.com").unwrap(),
-            &Credentials::backend_token("t").unwrap(),
-        )
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::Input(e) if e.what() == "origin type"),
-        "{err}"
+    assert_eq!(
+        input_error(&CreateDeployment::new("gcore", "")),
+        "origin type"
     );
 }

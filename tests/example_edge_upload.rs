@@ -7,11 +7,7 @@ mod common;
 use std::fs;
 use std::path::PathBuf;
 
-use common::edge::run;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
+use common::edge::{run, stderr, stdout};
 
 struct TempFile(PathBuf);
 
@@ -42,7 +38,7 @@ fn a_file_is_uploaded_to_the_served_fake_with_progress_on_stderr() {
     let len = 3 * 1024 * 1024 + 5;
     let file = TempFile::new("three-mib", len);
     let out = run(&["builds", "import", "--app", "sushi", "--file", file.path()]);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    let (stdout, stderr) = (stdout(&out), stderr(&out));
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 
     let field = |label: &str| {
@@ -85,7 +81,7 @@ fn the_json_result_is_the_import_answer() {
         file.path(),
         "--json",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let build: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(build["appName"], "ramen");
     assert!(build["taskName"].as_str().unwrap().ends_with("-dltar"));
@@ -119,12 +115,7 @@ fn upload_usage_errors_exit_2_and_api_errors_exit_1() {
         vec!["builds", "import", "--app", "sushi", "--file", "/"],
     ] {
         let out = run(&args);
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            text(&out.stderr)
-        );
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
     }
     // A file that cannot be read is no usage error: exit 1, and no usage text.
     let out = run(&[
@@ -136,13 +127,9 @@ fn upload_usage_errors_exit_2_and_api_errors_exit_1() {
         "/no/such/build.tar",
     ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("cannot read /no/such/build.tar"));
-    assert!(!text(&out.stderr).contains("usage:"));
+    assert!(stderr(&out).contains("cannot read /no/such/build.tar"));
+    assert!(!stderr(&out).contains("usage:"));
     let out = run(&["builds", "import", "--app", "udon", "--file", file.path()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("not-found"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(stderr(&out).contains("not-found"), "{}", stderr(&out));
 }

@@ -17,7 +17,6 @@ const REFERENCE: &str = "ExampleOrg-sushi-0003-1739273968-dltar";
 const SUSHI_MKRAW: &str = "ExampleOrg-sushi-0004-1739452800-mkraw";
 const TEMPURA_DLTAR: &str = "ExampleOrg-tempura-0001-1741003200-dltar";
 
-/// The status and code of an error answer; anything else fails the test.
 fn names(tasks: &[Task]) -> Vec<&str> {
     tasks.iter().map(|t| t.name.as_str()).collect()
 }

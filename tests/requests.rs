@@ -14,7 +14,7 @@ use rockit_edge::tasks::{AcknowledgeTask, ExpireTask, GetTask, ListTasks, TaskTy
 use rockit_edge::{Auth, BaseUrl, Credentials, Endpoint, Error};
 use serde_json::{json, Map, Value};
 
-use common::{base, raw_body_json as body_json};
+use common::{base, input_error, raw_body_json as body_json};
 
 const TOKEN: &str = "tok-4b1d";
 const ORG: &str = "ExampleOrg";
@@ -33,13 +33,6 @@ fn build(endpoint: &impl Endpoint, credentials: &Credentials) -> Request<Vec<u8>
     endpoint
         .to_request(&base(), credentials)
         .unwrap_or_else(|e| panic!("the request should build: {e}"))
-}
-
-fn input_error(result: Result<Request<Vec<u8>>, Error>) -> rockit_edge::InputError {
-    match result {
-        Err(Error::Input(e)) => e,
-        other => panic!("expected Error::Input, got {other:?}"),
-    }
 }
 
 /// The headers every request carries, and no `Content-Type` without a body.
