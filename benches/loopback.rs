@@ -76,8 +76,6 @@ fn main() {
     // 10,000 fetches each, in short rounds in which the two take turns, each going first
     // every other round: a slow spell of the machine then spoils a few rounds for both
     // rather than one contender's whole run. The ratio is the median of the rounds' ratios.
-    let mut ratios = Vec::with_capacity(rounds);
-    let (mut ours_total, mut raw_total) = (0.0, 0.0);
     let time = |once: &dyn Fn()| {
         let start = Instant::now();
         for _ in 0..fetches / rounds {
@@ -85,22 +83,10 @@ fn main() {
         }
         start.elapsed().as_secs_f64()
     };
-    for round in 0..rounds {
-        let (ours, raw) = if round % 2 == 0 {
-            let ours = time(&ours_once);
-            (ours, time(&raw_once))
-        } else {
-            let raw = time(&raw_once);
-            (time(&ours_once), raw)
-        };
-        ours_total += ours;
-        raw_total += raw;
-        ratios.push(raw / ours);
-    }
-    ratios.sort_by(f64::total_cmp);
-    let ratio = (ratios[(rounds - 1) / 2] + ratios[rounds / 2]) / 2.0;
-    let ours_rate = fetches as f64 / ours_total;
-    let raw_rate = fetches as f64 / raw_total;
+    let times = common::alternate(rounds, || time(&ours_once), || time(&raw_once));
+    let ratio = common::median(times.iter().map(|(ours, raw)| raw / ours).collect());
+    let ours_rate = fetches as f64 / times.iter().map(|t| t.0).sum::<f64>();
+    let raw_rate = fetches as f64 / times.iter().map(|t| t.1).sum::<f64>();
     println!("loopback_fetches: {fetches}");
     println!("client_fetches_per_s: {ours_rate:.0}");
     println!("raw_ureq_fetches_per_s: {raw_rate:.0}");

@@ -92,22 +92,10 @@ fn main() {
     // Take turns, each going first every other round, so that neither gets the machine's
     // quieter moments alone. The ratio is the median of each round's pair, which a noisy
     // round moves less than it moves either best time.
-    let (mut ours_best, mut raw_best) = (f64::MAX, f64::MAX);
-    let mut ratios = Vec::with_capacity(rounds);
-    for round in 0..rounds {
-        let (ours, raw) = if round % 2 == 0 {
-            let ours = time_ours();
-            (ours, time_raw())
-        } else {
-            let raw = time_raw();
-            (time_ours(), raw)
-        };
-        ours_best = ours_best.min(ours);
-        raw_best = raw_best.min(raw);
-        ratios.push(raw / ours);
-    }
-    ratios.sort_by(f64::total_cmp);
-    let ratio = (ratios[(rounds - 1) / 2] + ratios[rounds / 2]) / 2.0;
+    let times = common::alternate(rounds, time_ours, time_raw);
+    let ratio = common::median(times.iter().map(|(ours, raw)| raw / ours).collect());
+    let ours_best = times.iter().map(|t| t.0).fold(f64::MAX, f64::min);
+    let raw_best = times.iter().map(|t| t.1).fold(f64::MAX, f64::min);
     let _ = fs::remove_dir_all(&dir);
 
     let mib = size as f64 / MIB as f64;

@@ -26,14 +26,41 @@ impl Samples {
     /// Comparing samples taken side by side cancels most of what a shared machine does to
     /// both in the meantime (a slower spell affects a round, not one function's median).
     pub fn ratio(&self, f: usize, g: usize) -> f64 {
-        let mut ratios: Vec<f64> = self
-            .rounds
-            .iter()
-            .map(|round| round[f].as_secs_f64() / round[g].as_secs_f64())
-            .collect();
-        ratios.sort_by(f64::total_cmp);
-        ratios[ratios.len() / 2]
+        median(
+            self.rounds
+                .iter()
+                .map(|round| round[f].as_secs_f64() / round[g].as_secs_f64())
+                .collect(),
+        )
     }
+}
+
+/// The median of `values`; for an even count, the mean of the middle two.
+pub fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    (values[(n - 1) / 2] + values[n / 2]) / 2.0
+}
+
+/// Runs `ours` and `theirs` (each returning the seconds it took) in `rounds` turns, the one
+/// going first changing every round, and returns each round's pair of times: for contenders
+/// whose one call takes long, where [`time_in_turn`]'s batches would not fit.
+pub fn alternate(
+    rounds: usize,
+    mut ours: impl FnMut() -> f64,
+    mut theirs: impl FnMut() -> f64,
+) -> Vec<(f64, f64)> {
+    (0..rounds)
+        .map(|round| {
+            if round % 2 == 0 {
+                let ours = ours();
+                (ours, theirs())
+            } else {
+                let theirs = theirs();
+                (ours(), theirs)
+            }
+        })
+        .collect()
 }
 
 /// Times each of `fs`: runs it in batches that last about `sample` each, in `samples` rounds
