@@ -100,7 +100,7 @@ fn standard_headers(headers: &mut HeaderMap, json_body: bool) {
 
 /// What a path segment keeps as it is: RFC 3986's unreserved characters. Everything else,
 /// `/`, `?`, `#`, `%`, spaces and non-ASCII included, is percent-encoded.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

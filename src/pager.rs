@@ -2,8 +2,9 @@
 //!
 //! Lists take `offset` and `limit`; the server's default page size is
 //! [`DEFAULT_PAGE_SIZE`]. A walk ends on an empty page, when the reported total is reached,
-//! or, when no total is reported, on a page shorter than the page size. A server that ignores `offset` would answer the same
-//! page forever: the pager notices the repeat and ends with [`Error::Paging`] instead.
+//! or, when no total is reported, on a page shorter than the page size. A server that ignores
+//! `offset` would answer the same page forever: the pager notices the repeat and ends with
+//! [`Error::Paging`] instead.
 
 use http::Response;
 

@@ -5,11 +5,11 @@
 //! [`crate::session::SessionClient`] do this for every call; a [`Redactor`] does it for a
 //! caller that sends requests and decodes answers itself.
 
-use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
 use std::fmt;
 
+use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
 use http::Request;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet};
 
 use crate::auth::Credentials;
 use crate::base_url::BaseUrl;
@@ -240,12 +240,8 @@ fn encoded(text: &str) -> Vec<String> {
     forms
 }
 
-/// Every byte but RFC 3986's unreserved characters.
-const URL_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+/// Every byte but RFC 3986's unreserved characters, as path segments are encoded.
+const URL_UNRESERVED: &AsciiSet = crate::endpoint::SEGMENT;
 
 /// As Python's `quote` encodes: `/` left as it is.
 const URL_PATH: &AsciiSet = &URL_UNRESERVED.remove(b'/');
@@ -395,7 +391,8 @@ fn decode_unicode_escapes(bytes: &[u8]) -> (Option<Vec<u8>>, Vec<(usize, usize)>
     (Some(decoded), origins)
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+/// Where `needle` first occurs in `haystack`.
+pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 

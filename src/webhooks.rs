@@ -21,7 +21,7 @@
 //! use rockit_edge::fake::FakeEdge;
 //! use rockit_edge::subscriptions::{Event, EventType, Subscribe, Target};
 //! use rockit_edge::triggers::ProcessTraces;
-//! use rockit_edge::{webhooks, Client};
+//! use rockit_edge::webhooks;
 //!
 //! let fake = FakeEdge::seeded();
 //! let client = fake.client();

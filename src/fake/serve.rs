@@ -17,6 +17,7 @@ use http::{Method, Request, Response, StatusCode, Uri, Version};
 use super::builds::{is_upload_path, Adler32};
 use super::{error_response, FakeEdge};
 use crate::base_url::BaseUrl;
+use crate::redact::find;
 use crate::transport::Transport;
 
 /// The most bytes a request line and its headers may take.
@@ -596,12 +597,6 @@ fn head_too_large() -> Reject {
         code: TOO_LARGE,
         message: "the request line and headers are too large",
     }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
 }
 
 /// A parsed request line and header block.
