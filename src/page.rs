@@ -102,7 +102,7 @@ macro_rules! list_request {
 
             /// Sets the offset and the page size where given, as a command line or a form
             /// relays them; a limit of 0 is refused when the request is built.
-            pub fn page(mut self, offset: Option<u64>, limit: Option<u64>) -> Self {
+            pub fn offset_and_limit(mut self, offset: Option<u64>, limit: Option<u64>) -> Self {
                 if let Some(offset) = offset {
                     self.list.set_offset(offset);
                 }

@@ -170,19 +170,19 @@ fn page_sets_only_what_is_given() {
             .map(|r| r.uri().query().unwrap_or("").to_owned())
     };
     assert_eq!(
-        query(ListTasks::new().page(Some(5), None)).unwrap(),
+        query(ListTasks::new().offset_and_limit(Some(5), None)).unwrap(),
         "offset=5"
     );
     assert_eq!(
-        query(ListTasks::new().page(None, Some(7))).unwrap(),
+        query(ListTasks::new().offset_and_limit(None, Some(7))).unwrap(),
         "limit=7"
     );
     assert_eq!(
-        query(ListTasks::new().limit(3).page(None, None)).unwrap(),
+        query(ListTasks::new().limit(3).offset_and_limit(None, None)).unwrap(),
         "limit=3"
     );
     assert!(matches!(
-        query(ListTasks::new().page(None, Some(0))),
+        query(ListTasks::new().offset_and_limit(None, Some(0))),
         Err(Error::Input(e)) if e.what() == "limit"
     ));
 }

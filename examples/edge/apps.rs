@@ -86,7 +86,7 @@ fn done(as_json: bool, answer: &Map<String, Value>, line: String) {
 fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
     let mut request = ListApps::new().fields(take_fields(&mut args)?);
     let (offset, limit) = args.take_paging()?;
-    request = request.page(offset, limit);
+    request = request.offset_and_limit(offset, limit);
     args.finish()?;
 
     let page = connect::client()?.send(&request)?;

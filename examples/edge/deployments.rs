@@ -130,7 +130,7 @@ fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
         request = request.status(status);
     }
     let (offset, limit) = args.take_paging()?;
-    request = request.page(offset, limit);
+    request = request.offset_and_limit(offset, limit);
     args.finish()?;
 
     let page = connect::client()?.send(&request)?;

@@ -28,7 +28,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
 fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
     let mut request = ListSubscriptions::new();
     let (offset, limit) = args.take_paging()?;
-    request = request.page(offset, limit);
+    request = request.offset_and_limit(offset, limit);
     match args.take_option("--order")?.as_deref() {
         None => {}
         Some("name" | "+name") => request = request.order_by_name(false),

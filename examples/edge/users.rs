@@ -35,7 +35,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
 fn list(mut args: Args, as_json: bool) -> Result<(), Failure> {
     let mut request = ListUsers::new();
     let (offset, limit) = args.take_paging()?;
-    request = request.page(offset, limit);
+    request = request.offset_and_limit(offset, limit);
     args.finish()?;
 
     let page = connect::client()?.send(&request)?;
