@@ -108,7 +108,7 @@ fn success_body<T: ReadInto, B: AsRef<[u8]>>(
         Ok(_) => Err(api_error(status, response.headers(), body).into()),
         Err(e) => {
             // A body that does not report success is an error answer, whatever its shape.
-            if reported_status(body).is_some_and(|s| s != SUCCESS) {
+            if matches!(reported_status(body), Some(Reported::Other)) {
                 return Err(api_error(status, response.headers(), body).into());
             }
             let (path, message) =
@@ -186,16 +186,13 @@ fn strip_bom(body: &[u8]) -> &[u8] {
     body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
-/// The `status` member of a JSON object body, if it is one.
-fn reported_status(body: &[u8]) -> Option<String> {
+/// The `status` member of a JSON object body, if it has one.
+fn reported_status(body: &[u8]) -> Option<Reported> {
     #[derive(serde::Deserialize)]
     struct Status {
-        status: Option<Value>,
+        status: Option<Reported>,
     }
-    match serde_json::from_slice::<Status>(body).ok()?.status? {
-        Value::String(s) => Some(s),
-        _ => None,
-    }
+    serde_json::from_slice::<Status>(body).ok()?.status
 }
 
 /// Builds the error for an answer that is not a success, from a body of any shape.

@@ -162,7 +162,7 @@ fn a_server_that_caps_pages_is_walked_to_its_reported_total() {
 }
 
 #[test]
-fn page_sets_only_what_is_given() {
+fn offset_and_limit_set_only_what_is_given() {
     let base = BaseUrl::parse("https://edge.example.com").unwrap();
     let credentials = Credentials::backend_token("t").unwrap();
     let query = |list: ListTasks| {
