@@ -91,21 +91,18 @@ fn success_body<T: ReadInto, B: AsRef<[u8]>>(
         Ok(text) => read_whole(seed, serde_json::Deserializer::from_str(text)),
         Err(_) => read_whole(seed, serde_json::Deserializer::from_slice(body)),
     };
+    let wrong_shape = |path: &str, message: &str| -> Error {
+        DecodeError::new(status, path.into(), message.into(), body).into()
+    };
     match decoded {
-        Ok(raw) if matches!(raw.status, Some(Reported::Success)) => Ok(raw.rest),
-        // A success status without `"status": "success"` is a body of the wrong shape, not an
-        // error answer: without a status string, the server said nothing of failing.
-        Ok(RawEnvelope { status: None, .. }) => {
-            Err(DecodeError::new(status, ".".into(), "missing field `status`".into(), body).into())
-        }
-        Ok(raw) if matches!(raw.status, Some(Reported::NotAString)) => Err(DecodeError::new(
-            status,
-            "status".into(),
-            "`status` is not a string".into(),
-            body,
-        )
-        .into()),
-        Ok(_) => Err(api_error(status, response.headers(), body).into()),
+        Ok(raw) => match raw.status {
+            Some(Reported::Success) => Ok(raw.rest),
+            // A success status without `"status": "success"` is a body of the wrong shape, not
+            // an error answer: without a status string, the server said nothing of failing.
+            None => Err(wrong_shape(".", "missing field `status`")),
+            Some(Reported::NotAString) => Err(wrong_shape("status", "`status` is not a string")),
+            Some(Reported::Other) => Err(api_error(status, response.headers(), body).into()),
+        },
         Err(e) => {
             // A body that does not report success is an error answer, whatever its shape.
             if matches!(reported_status(body), Some(Reported::Other)) {
